@@ -1,0 +1,102 @@
+package dev.kantor.platform;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.stream.Collectors;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+
+/**
+ * A loopback-only HTTP endpoint of the supervisor, so that `kantor down`, `kantor status` and failure tests can stop,
+ * start or restart one part (the database, the registry, a broker) while the rest keeps running.
+ *
+ * <pre>
+ * GET  /status                  part, healthy, pid per line
+ * POST /parts/{name}/stop|start|restart
+ * POST /shutdown
+ * </pre>
+ */
+final class ControlServer {
+
+    private final HttpServer server;
+    private final Supervisor supervisor;
+
+    ControlServer(int port, Supervisor supervisor) {
+        this.supervisor = supervisor;
+        try {
+            server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 8);
+        } catch (IOException e) {
+            throw new PlatformException("control port " + port + " unavailable: " + e.getMessage(), e);
+        }
+        server.setExecutor(Executors.newSingleThreadExecutor(r -> new Thread(r, "kantor-control")));
+        server.createContext("/status", this::status);
+        server.createContext("/parts/", this::part);
+        server.createContext("/shutdown", this::shutdown);
+    }
+
+    void start() {
+        server.start();
+    }
+
+    void stop() {
+        server.stop(0);
+    }
+
+    private void status(HttpExchange exchange) throws IOException {
+        Map<String, Part> parts = supervisor.parts();
+        String body = parts.values().stream()
+                .map(p -> p.name() + " " + (p.healthy() ? "healthy" : "DOWN") + " " + p.pid().orElse(-1))
+                .collect(Collectors.joining("\n", "", "\n"));
+        respond(exchange, 200, body);
+    }
+
+    private void part(HttpExchange exchange) throws IOException {
+        if (!"POST".equals(exchange.getRequestMethod())) {
+            respond(exchange, 405, "POST only\n");
+            return;
+        }
+        String[] path = exchange.getRequestURI().getPath().split("/");
+        if (path.length != 4) {
+            respond(exchange, 404, "use /parts/{name}/stop|start|restart\n");
+            return;
+        }
+        String name = path[2];
+        try {
+            switch (path[3]) {
+                case "stop" -> supervisor.stopPart(name);
+                case "start" -> supervisor.startPart(name);
+                case "restart" -> {
+                    supervisor.stopPart(name);
+                    supervisor.startPart(name);
+                }
+                default -> {
+                    respond(exchange, 404, "unknown action " + path[3] + "\n");
+                    return;
+                }
+            }
+            respond(exchange, 200, name + " " + path[3] + " done\n");
+        } catch (PlatformException e) {
+            respond(exchange, 409, e.getMessage() + "\n");
+        }
+    }
+
+    private void shutdown(HttpExchange exchange) throws IOException {
+        respond(exchange, 202, "stopping\n");
+        supervisor.stopAsync();
+    }
+
+    private static void respond(HttpExchange exchange, int status, String body) throws IOException {
+        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        exchange.getResponseHeaders().add("Content-Type", "text/plain; charset=utf-8");
+        exchange.sendResponseHeaders(status, bytes.length);
+        try (OutputStream out = exchange.getResponseBody()) {
+            out.write(bytes);
+        }
+    }
+}

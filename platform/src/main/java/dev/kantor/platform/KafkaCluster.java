@@ -1,0 +1,272 @@
+package dev.kantor.platform;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalLong;
+import java.util.Properties;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.common.Uuid;
+
+/**
+ * A real Apache Kafka cluster in KRaft mode on loopback: one node per process, each broker and controller at once.
+ * Node i listens on basePort + 2i (clients) and basePort + 2i + 1 (controller quorum).
+ */
+public final class KafkaCluster {
+
+    private final Path dataDir;
+    private final Path logDir;
+    private final int nodes;
+    private final int basePort;
+    private final String heap;
+    private final List<Node> nodeParts = new ArrayList<>();
+
+    public KafkaCluster(Path dataDir, Path logDir, int nodes, int basePort, String heap) {
+        this.dataDir = dataDir;
+        this.logDir = logDir;
+        this.nodes = nodes;
+        this.basePort = basePort;
+        this.heap = heap;
+        for (int i = 0; i < nodes; i++) {
+            nodeParts.add(new Node(i));
+        }
+    }
+
+    public List<? extends Part> nodes() {
+        return nodeParts;
+    }
+
+    public Node node(int index) {
+        return nodeParts.get(index);
+    }
+
+    public String bootstrapServers() {
+        return IntStream.range(0, nodes).mapToObj(i -> "127.0.0.1:" + brokerPort(i)).collect(Collectors.joining(","));
+    }
+
+    public List<Integer> ports() {
+        return IntStream.range(0, nodes).boxed().flatMap(i -> java.util.stream.Stream.of(brokerPort(i), brokerPort(i) + 1)).toList();
+    }
+
+    /** Formats the storage of every node once, with one cluster id kept in the data directory. */
+    public void format() {
+        try {
+            Files.createDirectories(dataDir);
+            Path idFile = dataDir.resolve("cluster-id");
+            if (!Files.exists(idFile)) {
+                Files.writeString(idFile, Uuid.randomUuid().toString());
+            }
+            String clusterId = Files.readString(idFile).trim();
+            List<ManagedProcess> formatters = new ArrayList<>();
+            for (Node node : nodeParts) {
+                node.writeConfig();
+                if (Files.exists(node.logDirs().resolve("meta.properties"))) {
+                    continue;
+                }
+                formatters.add(new ManagedProcess("kafka storage format (node " + node.id() + ")",
+                        List.of(ManagedProcess.javaExecutable(), "-Xmx256m", "-cp", Classpath.launcher(),
+                                "-Dlog4j2.configurationFile=" + node.log4jConfig(),
+                                "kafka.tools.StorageTool", "format", "--config", node.configFile().toString(),
+                                "--cluster-id", clusterId, "--ignore-formatted"),
+                        node.dir(), node.logFile(), Map.of()));
+            }
+            formatters.parallelStream().forEach(f -> f.runToCompletion(Duration.ofSeconds(90)));
+        } catch (IOException e) {
+            throw new PlatformException("could not prepare Kafka storage in " + dataDir + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** True when a metadata request sees every node as a live broker. */
+    public boolean allBrokersUp() {
+        return brokersUp() == nodes;
+    }
+
+    public int brokersUp() {
+        Properties props = new Properties();
+        props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
+        props.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 2000);
+        props.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 3000);
+        try (Admin admin = Admin.create(props)) {
+            return admin.describeCluster().nodes().get(3, TimeUnit.SECONDS).size();
+        } catch (Exception e) {
+            return 0;
+        }
+    }
+
+    private int brokerPort(int index) {
+        return basePort + 2 * index;
+    }
+
+    /** One KRaft node process. */
+    public final class Node implements Part {
+
+        private final int index;
+        private ManagedProcess process;
+
+        Node(int index) {
+            this.index = index;
+        }
+
+        int id() {
+            return index + 1;
+        }
+
+        @Override
+        public String name() {
+            return nodes == 1 ? "kafka" : "kafka-" + id();
+        }
+
+        @Override
+        public String address() {
+            return "127.0.0.1:" + brokerPort(index) + " (controller :" + (brokerPort(index) + 1) + ")";
+        }
+
+        Path dir() {
+            return dataDir.resolve("node-" + id());
+        }
+
+        Path logDirs() {
+            return dir().resolve("data");
+        }
+
+        Path configFile() {
+            return dir().resolve("server.properties");
+        }
+
+        Path log4jConfig() {
+            return dir().resolve("log4j2.properties");
+        }
+
+        Path logFile() {
+            return logDir.resolve(name() + ".log");
+        }
+
+        void writeConfig() throws IOException {
+            Files.createDirectories(logDirs());
+            ReplicationProfile replication = ReplicationProfile.forBrokers(nodes);
+            String voters = IntStream.range(0, nodes)
+                    .mapToObj(i -> (i + 1) + "@127.0.0.1:" + (brokerPort(i) + 1)).collect(Collectors.joining(","));
+            int port = brokerPort(index);
+            String config = String.join(System.lineSeparator(),
+                    "# Written by the Kantor launcher on every start; edit KafkaCluster instead.",
+                    "process.roles=broker,controller",
+                    "node.id=" + id(),
+                    "controller.quorum.voters=" + voters,
+                    "listeners=PLAINTEXT://127.0.0.1:" + port + ",CONTROLLER://127.0.0.1:" + (port + 1),
+                    "advertised.listeners=PLAINTEXT://127.0.0.1:" + port,
+                    "controller.listener.names=CONTROLLER",
+                    "inter.broker.listener.name=PLAINTEXT",
+                    "listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT",
+                    "log.dirs=" + logDirs(),
+                    "num.partitions=3",
+                    "auto.create.topics.enable=false",
+                    "default.replication.factor=" + replication.replicationFactor(),
+                    "min.insync.replicas=" + replication.minInsyncReplicas(),
+                    "offsets.topic.replication.factor=" + replication.replicationFactor(),
+                    "transaction.state.log.replication.factor=" + replication.replicationFactor(),
+                    "transaction.state.log.min.isr=" + replication.minInsyncReplicas(),
+                    "share.coordinator.state.topic.replication.factor=" + replication.replicationFactor(),
+                    "share.coordinator.state.topic.min.isr=" + replication.minInsyncReplicas(),
+                    "group.initial.rebalance.delay.ms=0",
+                    "unclean.leader.election.enable=false",
+                    // Durability comes from replication and acks=all, as in production; the OS flushes.
+                    "log.flush.interval.messages=9223372036854775807",
+                    "");
+            Files.writeString(configFile(), config);
+            Files.writeString(log4jConfig(), String.join(System.lineSeparator(),
+                    "appender.stdout.type=Console",
+                    "appender.stdout.name=STDOUT",
+                    "appender.stdout.layout.type=PatternLayout",
+                    "appender.stdout.layout.pattern=[%d] %p %m (%c)%n",
+                    "rootLogger.level=INFO",
+                    "rootLogger.appenderRef.stdout.ref=STDOUT",
+                    "logger.kafka.name=kafka",
+                    "logger.kafka.level=WARN",
+                    "logger.apache.name=org.apache.kafka",
+                    "logger.apache.level=WARN",
+                    "logger.state.name=state.change.logger",
+                    "logger.state.level=WARN",
+                    "logger.started.name=kafka.server.KafkaRaftServer",
+                    "logger.started.level=INFO",
+                    ""));
+        }
+
+        @Override
+        public void start() {
+            Path gcLog = dir().resolve("gc.log");
+            process = new ManagedProcess(name(), List.of(ManagedProcess.javaExecutable(),
+                    "-Xms" + heap, "-Xmx" + heap, "-XX:+UseG1GC", "-XX:MaxGCPauseMillis=20",
+                    "-Xlog:gc:file=" + gcLog + ":time:filecount=2,filesize=5M",
+                    "-Dlog4j2.configurationFile=" + log4jConfig(),
+                    "-cp", Classpath.launcher(), "kafka.Kafka", configFile().toString()),
+                    dir(), logFile(), Map.of());
+            process.start();
+        }
+
+        @Override
+        public void awaitHealthy(Duration timeout) {
+            process.awaitHealthy(timeout, () -> Ports.listening(brokerPort(index)) && brokerRegistered());
+        }
+
+        private boolean brokerRegistered() {
+            Properties props = new Properties();
+            props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, "127.0.0.1:" + brokerPort(index));
+            props.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 2000);
+            props.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 3000);
+            try (Admin admin = Admin.create(props)) {
+                return admin.describeCluster().nodes().get(3, TimeUnit.SECONDS).stream().anyMatch(n -> n.id() == id());
+            } catch (Exception e) {
+                return false;
+            }
+        }
+
+        @Override
+        public boolean healthy() {
+            return process != null && process.alive() && Ports.listening(brokerPort(index));
+        }
+
+        @Override
+        public void stop() {
+            if (process != null) {
+                process.stop(Duration.ofSeconds(30));
+            }
+        }
+
+        /** kill -9: the broker gets no chance to hand over leadership or flush. */
+        public void kill() {
+            if (process != null) {
+                process.kill();
+            }
+        }
+
+        @Override
+        public OptionalLong pid() {
+            return process == null ? OptionalLong.empty() : process.pid();
+        }
+    }
+
+    /** Starts every node in parallel (a KRaft quorum needs its voters together) and waits for all of them. */
+    public void startAll(Duration timeout) {
+        format();
+        nodeParts.forEach(Node::start);
+        nodeParts.parallelStream().forEach(n -> n.awaitHealthy(timeout));
+    }
+
+    public void stopAll() {
+        nodeParts.parallelStream().forEach(Node::stop);
+    }
+
+    static String pathSeparator() {
+        return File.pathSeparator;
+    }
+}

@@ -1,0 +1,82 @@
+package dev.kantor.platform;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Where the local platform keeps its data and which ports it binds, from environment variables
+ * (KANTOR_HOME, KANTOR_KAFKA_PORT, ...) with defaults that need no configuration at all.
+ */
+public record PlatformConfig(
+        Path home,
+        int brokers,
+        int kafkaPort,
+        int registryPort,
+        int postgresPort,
+        int controlPort,
+        Optional<ExternalPostgres> externalPostgres) {
+
+    /** An already running PostgreSQL server to use instead of the embedded one. */
+    public record ExternalPostgres(String host, int port, String user, String password) {
+    }
+
+    public static PlatformConfig fromEnvironment(int brokers) {
+        return from(System.getenv(), brokers);
+    }
+
+    static PlatformConfig from(Map<String, String> env, int brokers) {
+        if (brokers != 1 && brokers != 3) {
+            throw new PlatformException("--brokers must be 1 or 3, was " + brokers);
+        }
+        Path home = Optional.ofNullable(env.get("KANTOR_HOME")).map(Path::of)
+                .orElseGet(() -> projectRoot().resolve(".kantor"));
+        Optional<ExternalPostgres> external = Optional.ofNullable(env.get("KANTOR_POSTGRES_HOST"))
+                .map(host -> new ExternalPostgres(host,
+                        intOf(env, "KANTOR_POSTGRES_PORT", 5432),
+                        env.getOrDefault("KANTOR_POSTGRES_USER", "postgres"),
+                        env.getOrDefault("KANTOR_POSTGRES_PASSWORD", "")));
+        return new PlatformConfig(home.toAbsolutePath().normalize(), brokers,
+                intOf(env, "KANTOR_KAFKA_PORT", 9092),
+                intOf(env, "KANTOR_REGISTRY_PORT", 8081),
+                intOf(env, "KANTOR_POSTGRES_PORT", 5433),
+                intOf(env, "KANTOR_CONTROL_PORT", 9990),
+                external);
+    }
+
+    /** The checkout the launcher belongs to: the nearest folder up from here holding the Maven wrapper and avro-idl. */
+    public static Path projectRoot() {
+        String configured = System.getProperty("kantor.project.root");
+        if (configured != null && !configured.isBlank()) {
+            return Path.of(configured).toAbsolutePath().normalize();
+        }
+        Path dir = Path.of("").toAbsolutePath();
+        for (Path candidate = dir; candidate != null; candidate = candidate.getParent()) {
+            if (Files.exists(candidate.resolve("mvnw")) && Files.isDirectory(candidate.resolve("avro-idl"))) {
+                return candidate;
+            }
+        }
+        return dir;
+    }
+
+    public Path stateFile() {
+        return home.resolve("platform.json");
+    }
+
+    public Path logs() {
+        return home.resolve("logs");
+    }
+
+    private static int intOf(Map<String, String> env, String key, int fallback) {
+        String value = env.get(key);
+        if (value == null || value.isBlank()) {
+            return fallback;
+        }
+        try {
+            return Integer.parseInt(value.trim());
+        } catch (NumberFormatException e) {
+            throw new PlatformException(key + " must be a port number, was '" + value + "'");
+        }
+    }
+}

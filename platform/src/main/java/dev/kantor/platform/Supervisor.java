@@ -1,0 +1,199 @@
+package dev.kantor.platform;
+
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+
+/**
+ * The process that owns a running local platform: it starts the parts in order, applies the topology, registers the
+ * schemas, writes the state file that clients read, and stops everything on SIGTERM / Ctrl-C.
+ */
+public final class Supervisor {
+
+    static final Duration START_TIMEOUT = Duration.ofSeconds(120);
+
+    private final PlatformConfig config;
+    private final Map<String, Part> parts = new LinkedHashMap<>();
+    private final CountDownLatch stopped = new CountDownLatch(1);
+    private final PostgresPart postgres;
+    private final KafkaCluster kafka;
+    private final RegistryPart registry;
+    private FileLock lock;
+    private ControlServer control;
+    private volatile boolean stopping;
+
+    public Supervisor(PlatformConfig config) {
+        this.config = config;
+        Path home = config.home();
+        this.postgres = config.externalPostgres().map(PostgresPart::external)
+                .orElseGet(() -> PostgresPart.embedded(home.resolve("postgres"), home.resolve("postgres-bin"),
+                        config.logs().resolve("postgres.log"), config.postgresPort()));
+        this.kafka = new KafkaCluster(home.resolve("kafka-" + config.brokers() + "-broker"), config.logs(),
+                config.brokers(), config.kafkaPort(), config.brokers() == 1 ? "512m" : "384m");
+        this.registry = new RegistryPart(home.resolve("registry"), config.logs().resolve("registry.log"),
+                config.registryPort(), postgres.jdbcUrl(PostgresPart.REGISTRY_DATABASE), postgres.user(), postgres.password());
+        parts.put(postgres.name(), postgres);
+        kafka.nodes().forEach(n -> parts.put(n.name(), n));
+        parts.put(registry.name(), registry);
+    }
+
+    /**
+     * Takes the platform's lock. Empty when another supervisor holds it, i.e. the platform is already running.
+     */
+    public Optional<Supervisor> lock() {
+        try {
+            Files.createDirectories(config.home());
+            FileChannel channel = FileChannel.open(config.home().resolve("supervisor.lock"),
+                    StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+            FileLock acquired = channel.tryLock();
+            if (acquired == null) {
+                channel.close();
+                return Optional.empty();
+            }
+            this.lock = acquired;
+            return Optional.of(this);
+        } catch (IOException e) {
+            throw new PlatformException("cannot lock " + config.home() + ": " + e.getMessage(), e);
+        }
+    }
+
+    public Endpoints start() {
+        StateFile.read(config).ifPresent(this::cleanUpAbandoned);
+        List<String> busy = new ArrayList<>();
+        if (config.externalPostgres().isEmpty()) {
+            busy.add(config.postgresPort() + ":postgres");
+        }
+        kafka.ports().forEach(p -> busy.add(p + ":kafka"));
+        busy.add(config.registryPort() + ":registry");
+        busy.add(registry.managementPort() + ":registry management");
+        busy.add(config.controlPort() + ":launcher control");
+        busy.forEach(entry -> Ports.requireFree(Integer.parseInt(entry.substring(0, entry.indexOf(':'))),
+                entry.substring(entry.indexOf(':') + 1)));
+
+        Runtime.getRuntime().addShutdownHook(new Thread(this::stop, "kantor-stop"));
+        postgres.start();
+        postgres.awaitHealthy(START_TIMEOUT);
+        // The broker and the registry need nothing from each other: start them together.
+        CompletableFuture<Void> brokers = CompletableFuture.runAsync(() -> kafka.startAll(START_TIMEOUT));
+        registry.start();
+        registry.awaitHealthy(START_TIMEOUT);
+        brokers.join();
+
+        Topology topology = Topology.load();
+        try (Admin admin = admin()) {
+            new TopologyApplier(admin, ReplicationProfile.forBrokers(config.brokers())).apply(topology)
+                    .forEach(change -> System.out.println("  topology: " + change));
+        }
+        new SchemaGate(new SchemaRegistryClient(registry.url())).checkAndRegister(SchemaGate.subjects(topology));
+
+        control = new ControlServer(config.controlPort(), this);
+        control.start();
+        Endpoints endpoints = endpoints();
+        StateFile.write(config, endpoints);
+        return endpoints;
+    }
+
+    Endpoints endpoints() {
+        List<Endpoints.PartState> states = parts.values().stream()
+                .map(p -> new Endpoints.PartState(p.name(), p.address(), p.pid().orElse(-1))).toList();
+        return new Endpoints(ProcessHandle.current().pid(), config.brokers(), kafka.bootstrapServers(), registry.url(),
+                postgres.host(), postgres.port(), postgres.user(), postgres.password(), PostgresPart.DATABASE,
+                config.controlPort(), states);
+    }
+
+    Map<String, Part> parts() {
+        return parts;
+    }
+
+    /** Stops one part (a failure drill), leaving the others running. */
+    synchronized void stopPart(String name) {
+        part(name).stop();
+        StateFile.write(config, endpoints());
+    }
+
+    synchronized void startPart(String name) {
+        Part part = part(name);
+        part.start();
+        part.awaitHealthy(START_TIMEOUT);
+        StateFile.write(config, endpoints());
+    }
+
+    private Part part(String name) {
+        Part part = parts.get(name);
+        if (part == null) {
+            throw new PlatformException("no part '" + name + "'; parts are " + parts.keySet());
+        }
+        return part;
+    }
+
+    private Admin admin() {
+        Properties props = new Properties();
+        props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+        return Admin.create(props);
+    }
+
+    /** Kills what a supervisor that died without stopping (kill -9, power loss) left behind. */
+    private void cleanUpAbandoned(Endpoints previous) {
+        System.out.println("A previous run was not stopped (supervisor pid " + previous.supervisorPid() + "): cleaning up.");
+        for (Endpoints.PartState part : previous.parts()) {
+            ProcessHandle.of(part.pid()).filter(ProcessHandle::isAlive).ifPresent(handle -> {
+                System.out.println("  killing leftover " + part.name() + " (pid " + part.pid() + ")");
+                handle.destroyForcibly();
+                handle.onExit().join();
+            });
+        }
+        StateFile.delete(config);
+    }
+
+    public void awaitShutdown() throws InterruptedException {
+        stopped.await();
+    }
+
+    /** Stops the parts in the reverse order of their start. Safe to call more than once. */
+    public synchronized void stop() {
+        if (stopping) {
+            return;
+        }
+        stopping = true;
+        if (control != null) {
+            control.stop();
+        }
+        registry.stop();
+        kafka.stopAll();
+        postgres.stop();
+        StateFile.delete(config);
+        try {
+            if (lock != null) {
+                lock.release();
+                lock.channel().close();
+            }
+        } catch (IOException ignored) {
+            // The lock goes with the process anyway.
+        }
+        stopped.countDown();
+    }
+
+    /** Shuts the whole platform down from a control request, outside the request's thread. */
+    void stopAsync() {
+        Thread stopper = new Thread(() -> {
+            stop();
+            System.exit(0);
+        }, "kantor-shutdown");
+        stopper.start();
+    }
+}

@@ -1,0 +1,52 @@
+package dev.kantor.platform;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+
+/** The declared Kafka topology (kantor-topology.yaml): every topic with its partitions, configs and value schema. */
+@JsonIgnoreProperties(ignoreUnknown = true)
+public record Topology(List<TopicSpec> topics) {
+
+    public static final String RESOURCE = "kantor-topology.yaml";
+
+    /** One topic as declared. */
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    public record TopicSpec(String name, String description, int partitions, String valueSchema, Map<String, String> config) {
+
+        public TopicSpec {
+            config = config == null ? Map.of() : Map.copyOf(config);
+        }
+
+        public Optional<String> valueSchemaName() {
+            return Optional.ofNullable(valueSchema);
+        }
+
+        /** The registry artifact id the serdes look up for this topic's values (TopicIdStrategy). */
+        public String valueArtifactId() {
+            return name + "-value";
+        }
+    }
+
+    public static Topology load() {
+        try (InputStream in = Topology.class.getClassLoader().getResourceAsStream(RESOURCE)) {
+            if (in == null) {
+                throw new PlatformException(RESOURCE + " is not on the class path");
+            }
+            return new ObjectMapper(new YAMLFactory()).readValue(in, Topology.class);
+        } catch (IOException e) {
+            throw new PlatformException("cannot read " + RESOURCE + ": " + e.getMessage(), e);
+        }
+    }
+
+    public TopicSpec topic(String name) {
+        return topics.stream().filter(t -> t.name().equals(name)).findFirst()
+                .orElseThrow(() -> new PlatformException("no topic '" + name + "' in " + RESOURCE));
+    }
+}
