@@ -3,7 +3,8 @@
 kantor_java_feature() { "$1/bin/java" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java.specification.version = //p'; }
 kantor_pick_jdk() {
   local candidate
-  for candidate in "${JAVA_HOME:-}" /usr/lib/jvm/temurin-25-jdk-amd64 /usr/lib/jvm/*; do
+  # KANTOR_JVM_DIRS overrides where to look (a test uses it to play a machine without a new JDK).
+  for candidate in "${JAVA_HOME:-}" ${KANTOR_JVM_DIRS:-/usr/lib/jvm/temurin-25-jdk-amd64 /usr/lib/jvm/*}; do
     [[ -n "$candidate" && -x "$candidate/bin/java" && -x "$candidate/bin/javac" ]] || continue
     local feature; feature="$(kantor_java_feature "$candidate")"
     if [[ "${feature%%.*}" =~ ^[0-9]+$ && "${feature%%.*}" -ge 21 ]]; then
