@@ -61,7 +61,7 @@ public final class LocalPlatform {
                 java.util.Map.of("KANTOR_HOME", config.home().toString()));
         long started = System.nanoTime();
         launcher.start();
-        launcher.awaitHealthy(Supervisor.START_TIMEOUT.plusSeconds(60), () -> running().isPresent());
+        launcher.awaitHealthy(PlatformConfig.START_TIMEOUT.plusSeconds(60), () -> running().isPresent());
         System.out.printf("Kantor platform started in %.1f s (log %s)%n", (System.nanoTime() - started) / 1e9, log);
         return running().orElseThrow();
     }

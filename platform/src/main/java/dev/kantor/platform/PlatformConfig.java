@@ -18,6 +18,9 @@ public record PlatformConfig(
         int controlPort,
         Optional<ExternalPostgres> externalPostgres) {
 
+    /** How long one part may take to become healthy. */
+    public static final java.time.Duration START_TIMEOUT = java.time.Duration.ofSeconds(120);
+
     /** An already running PostgreSQL server to use instead of the embedded one. */
     public record ExternalPostgres(String host, int port, String user, String password) {
     }

@@ -25,8 +25,6 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
  */
 public final class Supervisor {
 
-    static final Duration START_TIMEOUT = Duration.ofSeconds(120);
-
     private final PlatformConfig config;
     private final Map<String, Part> parts = new LinkedHashMap<>();
     private final CountDownLatch stopped = new CountDownLatch(1);
@@ -87,11 +85,11 @@ public final class Supervisor {
 
         Runtime.getRuntime().addShutdownHook(new Thread(this::stop, "kantor-stop"));
         postgres.start();
-        postgres.awaitHealthy(START_TIMEOUT);
+        postgres.awaitHealthy(PlatformConfig.START_TIMEOUT);
         // The broker and the registry need nothing from each other: start them together.
-        CompletableFuture<Void> brokers = CompletableFuture.runAsync(() -> kafka.startAll(START_TIMEOUT));
+        CompletableFuture<Void> brokers = CompletableFuture.runAsync(() -> kafka.startAll(PlatformConfig.START_TIMEOUT));
         registry.start();
-        registry.awaitHealthy(START_TIMEOUT);
+        registry.awaitHealthy(PlatformConfig.START_TIMEOUT);
         brokers.join();
 
         Topology topology = Topology.load();
@@ -129,7 +127,7 @@ public final class Supervisor {
     synchronized void startPart(String name) {
         Part part = part(name);
         part.start();
-        part.awaitHealthy(START_TIMEOUT);
+        part.awaitHealthy(PlatformConfig.START_TIMEOUT);
         StateFile.write(config, endpoints());
     }
 
