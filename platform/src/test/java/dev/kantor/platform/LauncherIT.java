@@ -65,10 +65,15 @@ class LauncherIT {
     }
 
     @Test
-    void aStartOnTakenPortsFailsFastNamingThePort(@TempDir Path otherHome) {
-        // Another home, the same ports: the running platform holds them.
+    void aStartOnTakenPortsFailsFastNamingThePort(@TempDir Path otherHome) throws IOException {
+        // Another home, a free database port, and the running platform's Kafka port.
+        int freePort;
+        try (java.net.ServerSocket probe = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            freePort = probe.getLocalPort();
+        }
+        String kafkaPort = endpoints.kafkaBootstrapServers().substring(endpoints.kafkaBootstrapServers().lastIndexOf(':') + 1);
         PlatformConfig clash = PlatformConfig.from(Map.of("KANTOR_HOME", otherHome.toString(),
-                "KANTOR_POSTGRES_PORT", "15433"), 1);
+                "KANTOR_POSTGRES_PORT", Integer.toString(freePort), "KANTOR_KAFKA_PORT", kafkaPort), 1);
         Supervisor supervisor = new Supervisor(clash).lock().orElseThrow();
         try {
             PlatformException error = assertThrows(PlatformException.class, supervisor::start);
