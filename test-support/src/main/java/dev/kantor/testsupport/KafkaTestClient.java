@@ -1,0 +1,149 @@
+package dev.kantor.testsupport;
+
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+
+import org.apache.avro.specific.SpecificRecordBase;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+import dev.kantor.platform.Endpoints;
+import io.apicurio.registry.serde.avro.AvroKafkaDeserializer;
+import io.apicurio.registry.serde.avro.AvroKafkaSerializer;
+
+/**
+ * Produces and reads Kantor events in tests exactly as services do (registry serdes, Confluent wire format, event-id
+ * header), and produces raw bytes for poison-record tests.
+ */
+public final class KafkaTestClient implements AutoCloseable {
+
+    private final Endpoints endpoints;
+    private final KafkaProducer<String, byte[]> producer;
+    private final AvroKafkaSerializer<SpecificRecordBase> serializer = new AvroKafkaSerializer<>();
+
+    public KafkaTestClient(Endpoints endpoints) {
+        this.endpoints = endpoints;
+        serializer.configure(serdeConfig(endpoints), false);
+        this.producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, endpoints.kafkaBootstrapServers(),
+                ProducerConfig.ACKS_CONFIG, "all", ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true),
+                new StringSerializer(), new ByteArraySerializer());
+    }
+
+    /** The serde settings of every Kantor client (see README, "Events"). */
+    public static Map<String, Object> serdeConfig(Endpoints endpoints) {
+        Map<String, Object> config = new HashMap<>();
+        config.put("apicurio.registry.url", endpoints.registryApiV2());
+        config.put("apicurio.registry.auto-register", false);
+        config.put("apicurio.registry.headers.enabled", false);
+        config.put("apicurio.registry.as-confluent", true);
+        config.put("apicurio.registry.use-id", "contentId");
+        config.put("apicurio.registry.use-specific-avro-reader", true);
+        return config;
+    }
+
+    /** Sends an event with its event-id and event-type headers, and waits for the broker's ack. */
+    public void send(String topic, String key, SpecificRecordBase event) {
+        byte[] value = serializer.serialize(topic, event);
+        Map<String, String> headers = Map.of("event-id", String.valueOf(event.get("eventId")),
+                "event-type", event.getSchema().getName());
+        sendRaw(topic, key, value, headers);
+    }
+
+    public void sendRaw(String topic, String key, byte[] value, Map<String, String> headers) {
+        ProducerRecord<String, byte[]> record = new ProducerRecord<>(topic, key, value);
+        headers.forEach((k, v) -> record.headers().add(k, v.getBytes(StandardCharsets.UTF_8)));
+        try {
+            producer.send(record).get(30, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            throw new IllegalStateException("could not send to " + topic, e);
+        }
+    }
+
+    /** Starts reading a topic from its current end: only what is produced from now on is seen. */
+    public Tail tail(String topic) {
+        return new Tail(topic);
+    }
+
+    @Override
+    public void close() {
+        producer.close();
+        serializer.close();
+    }
+
+    /** The records of one topic from a point on, decoded through the registry when they are events. */
+    public final class Tail implements AutoCloseable {
+
+        private final KafkaConsumer<String, byte[]> consumer;
+        private final AvroKafkaDeserializer<Object> deserializer = new AvroKafkaDeserializer<>();
+        private final List<ConsumerRecord<String, byte[]>> seen = new ArrayList<>();
+        private final String topic;
+
+        Tail(String topic) {
+            this.topic = topic;
+            deserializer.configure(serdeConfig(endpoints), false);
+            consumer = new KafkaConsumer<>(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, endpoints.kafkaBootstrapServers(),
+                    ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false), new StringDeserializer(), new ByteArrayDeserializer());
+            List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
+                    .map(p -> new TopicPartition(topic, p.partition())).toList();
+            consumer.assign(partitions);
+            consumer.seekToEnd(partitions);
+            partitions.forEach(consumer::position);
+        }
+
+        /** Waits until at least {@code count} records match, and returns the matching ones (raw). */
+        public List<ConsumerRecord<String, byte[]>> awaitRaw(Predicate<ConsumerRecord<String, byte[]>> match, int count,
+                Duration timeout) {
+            org.awaitility.Awaitility.await().atMost(timeout).pollInterval(Duration.ofMillis(50)).until(() -> {
+                consumer.poll(Duration.ofMillis(200)).forEach(seen::add);
+                return seen.stream().filter(match).count() >= count;
+            });
+            return seen.stream().filter(match).toList();
+        }
+
+        /** Waits for {@code count} events of the given type matching, decoded. */
+        public <T> List<T> await(Class<T> type, Predicate<T> match, int count, Duration timeout) {
+            List<T> found = new ArrayList<>();
+            awaitRaw(r -> {
+                Object value = decode(r);
+                return type.isInstance(value) && match.test(type.cast(value));
+            }, count, timeout).forEach(r -> found.add(type.cast(decode(r))));
+            return found;
+        }
+
+        /** Everything seen so far that matches (no waiting): for asserting that something did not happen. */
+        public <T> List<T> seen(Class<T> type, Predicate<T> match) {
+            consumer.poll(Duration.ofMillis(500)).forEach(seen::add);
+            return seen.stream().map(this::decode).filter(type::isInstance).map(type::cast).filter(match).toList();
+        }
+
+        private Object decode(ConsumerRecord<String, byte[]> record) {
+            try {
+                return deserializer.deserialize(topic, record.headers(), record.value());
+            } catch (RuntimeException e) {
+                return null;
+            }
+        }
+
+        @Override
+        public void close() {
+            consumer.close();
+            deserializer.close();
+        }
+    }
+}
