@@ -14,7 +14,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -86,17 +85,6 @@ class RegistrySerdeIT {
         registry.delete(topic + "-value");
     }
 
-    static Map<String, Object> serdeConfig(Endpoints endpoints) {
-        Map<String, Object> config = new HashMap<>();
-        config.put("apicurio.registry.url", endpoints.registryApiV2());
-        config.put("apicurio.registry.auto-register", false);
-        config.put("apicurio.registry.headers.enabled", false);
-        config.put("apicurio.registry.as-confluent", true);
-        config.put("apicurio.registry.use-id", "contentId");
-        config.put("apicurio.registry.use-specific-avro-reader", true);
-        return config;
-    }
-
     private static Map<String, Object> producerConfig(Endpoints endpoints) {
         return Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, endpoints.kafkaBootstrapServers(),
                 ProducerConfig.ACKS_CONFIG, "all", ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
@@ -104,13 +92,13 @@ class RegistrySerdeIT {
 
     private static AvroKafkaSerializer<RateQuoted> serializer(Endpoints endpoints) {
         AvroKafkaSerializer<RateQuoted> serializer = new AvroKafkaSerializer<>();
-        serializer.configure(serdeConfig(endpoints), false);
+        serializer.configure(KafkaTestClient.serdeConfig(endpoints), false);
         return serializer;
     }
 
     private static RateQuoted readFirst(Endpoints endpoints, String topic) {
         AvroKafkaDeserializer<RateQuoted> deserializer = new AvroKafkaDeserializer<>();
-        deserializer.configure(serdeConfig(endpoints), false);
+        deserializer.configure(KafkaTestClient.serdeConfig(endpoints), false);
         try (KafkaConsumer<String, RateQuoted> consumer = new KafkaConsumer<>(consumerConfig(endpoints),
                 new StringDeserializer(), deserializer)) {
             return first(consumer, topic).value();
