@@ -1,6 +1,5 @@
 package dev.kantor.platform;
 
-import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -264,9 +263,5 @@ public final class KafkaCluster {
 
     public void stopAll() {
         nodeParts.parallelStream().forEach(Node::stop);
-    }
-
-    static String pathSeparator() {
-        return File.pathSeparator;
     }
 }
