@@ -24,8 +24,9 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
 import dev.kantor.platform.Endpoints;
-import io.apicurio.registry.serde.avro.AvroKafkaDeserializer;
-import io.apicurio.registry.serde.avro.AvroKafkaSerializer;
+import dev.kantor.events.EventDecoder;
+import dev.kantor.events.EventSerializer;
+import org.apache.avro.specific.SpecificRecord;
 
 /**
  * Produces and reads Kantor events in tests exactly as services do (registry serdes, Confluent wire format, event-id
@@ -35,17 +36,17 @@ public final class KafkaTestClient implements AutoCloseable {
 
     private final Endpoints endpoints;
     private final KafkaProducer<String, byte[]> producer;
-    private final AvroKafkaSerializer<SpecificRecordBase> serializer = new AvroKafkaSerializer<>();
+    private final EventSerializer serializer;
 
     public KafkaTestClient(Endpoints endpoints) {
         this.endpoints = endpoints;
-        serializer.configure(serdeConfig(endpoints), false);
+        this.serializer = new EventSerializer(endpoints.registryApiV2());
         this.producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, endpoints.kafkaBootstrapServers(),
                 ProducerConfig.ACKS_CONFIG, "all", ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true),
                 new StringSerializer(), new ByteArraySerializer());
     }
 
-    /** The serde settings of every Kantor client (see README, "Events"). */
+    /** Settings under which the registry's own serdes read and write the same wire format as EventSerializer. */
     public static Map<String, Object> serdeConfig(Endpoints endpoints) {
         Map<String, Object> config = new HashMap<>();
         config.put("apicurio.registry.url", endpoints.registryApiV2());
@@ -90,13 +91,12 @@ public final class KafkaTestClient implements AutoCloseable {
     public final class Tail implements AutoCloseable {
 
         private final KafkaConsumer<String, byte[]> consumer;
-        private final AvroKafkaDeserializer<Object> deserializer = new AvroKafkaDeserializer<>();
+        private final EventDecoder decoder = new EventDecoder(endpoints.registryApiV2());
         private final List<ConsumerRecord<String, byte[]>> seen = new ArrayList<>();
         private final String topic;
 
         Tail(String topic) {
             this.topic = topic;
-            deserializer.configure(serdeConfig(endpoints), false);
             consumer = new KafkaConsumer<>(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, endpoints.kafkaBootstrapServers(),
                     ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false), new StringDeserializer(), new ByteArrayDeserializer());
             List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
@@ -117,25 +117,26 @@ public final class KafkaTestClient implements AutoCloseable {
         }
 
         /** Waits for {@code count} events of the given type matching, decoded. */
-        public <T> List<T> await(Class<T> type, Predicate<T> match, int count, Duration timeout) {
+        public <T extends SpecificRecord> List<T> await(Class<T> type, Predicate<T> match, int count, Duration timeout) {
             List<T> found = new ArrayList<>();
             awaitRaw(r -> {
-                Object value = decode(r);
-                return type.isInstance(value) && match.test(type.cast(value));
-            }, count, timeout).forEach(r -> found.add(type.cast(decode(r))));
+                T value = decode(r, type);
+                return value != null && match.test(value);
+            }, count, timeout).forEach(r -> found.add(decode(r, type)));
             return found;
         }
 
         /** Everything seen so far that matches (no waiting): for asserting that something did not happen. */
-        public <T> List<T> seen(Class<T> type, Predicate<T> match) {
+        public <T extends SpecificRecord> List<T> seen(Class<T> type, Predicate<T> match) {
             consumer.poll(Duration.ofMillis(500)).forEach(seen::add);
-            return seen.stream().map(this::decode).filter(type::isInstance).map(type::cast).filter(match).toList();
+            return seen.stream().map(r -> decode(r, type)).filter(v -> v != null && match.test(v)).toList();
         }
 
-        private Object decode(ConsumerRecord<String, byte[]> record) {
+        /** The record as {@code type}, or null when it is another event or not an event at all. */
+        private <T extends SpecificRecord> T decode(ConsumerRecord<String, byte[]> record, Class<T> type) {
             try {
-                return deserializer.deserialize(topic, record.headers(), record.value());
-            } catch (RuntimeException e) {
+                return decoder.decode(record.value(), type);
+            } catch (EventDecoder.UndecodableEventException e) {
                 return null;
             }
         }
@@ -143,7 +144,6 @@ public final class KafkaTestClient implements AutoCloseable {
         @Override
         public void close() {
             consumer.close();
-            deserializer.close();
         }
     }
 }

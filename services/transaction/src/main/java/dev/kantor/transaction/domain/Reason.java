@@ -1,0 +1,6 @@
+package dev.kantor.transaction.domain;
+
+/** Why a request is refused; mirrors the contract's RejectionReason. */
+public enum Reason {
+    UNKNOWN_ACCOUNT, INSUFFICIENT_FUNDS, UNSUPPORTED_CURRENCY, INVALID_AMOUNT, MISSING_RATE, STALE_RATE, CURRENCY_MISMATCH
+}

@@ -1,0 +1,7 @@
+package dev.kantor.transaction.domain;
+
+import java.util.Optional;
+
+/** A transaction request as the rules see it, free of wire-format types. */
+public record Request(String transactionId, String accountId, Kind kind, Amount amount, Optional<String> targetCurrency) {
+}

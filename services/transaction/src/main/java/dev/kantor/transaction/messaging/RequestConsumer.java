@@ -1,0 +1,138 @@
+package dev.kantor.transaction.messaging;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+
+import org.apache.kafka.common.header.Header;
+import org.eclipse.microprofile.reactive.messaging.Incoming;
+import org.jboss.logging.Logger;
+
+import dev.kantor.events.EventHeaders;
+import dev.kantor.events.TransactionRequested;
+import dev.kantor.transaction.config.TransactionConfig;
+import dev.kantor.transaction.persistence.Step;
+import dev.kantor.transaction.persistence.TransactionLedger;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.smallrye.mutiny.Uni;
+import io.smallrye.reactive.messaging.kafka.KafkaRecord;
+import io.smallrye.reactive.messaging.kafka.KafkaRecordBatch;
+import jakarta.enterprise.context.ApplicationScoped;
+
+/**
+ * The money path for a batch of transaction requests: decode (poison to the DLT), one database transaction for the
+ * whole batch, publish every outcome and wait for the broker, then ack the batch. A transient failure at any step is
+ * retried with back-off; nothing is acked until every effect of the batch is durable.
+ */
+@ApplicationScoped
+public class RequestConsumer {
+
+    private static final Logger LOG = Logger.getLogger(RequestConsumer.class);
+
+    private final EventCodec codec;
+    private final TransactionLedger ledger;
+    private final OutcomePublisher outcomes;
+    private final DeadLetters deadLetters;
+    private final MeterRegistry metrics;
+    private final TransactionConfig config;
+
+    RequestConsumer(EventCodec codec, TransactionLedger ledger, OutcomePublisher outcomes, DeadLetters deadLetters,
+            MeterRegistry metrics, TransactionConfig config) {
+        this.codec = codec;
+        this.ledger = ledger;
+        this.outcomes = outcomes;
+        this.deadLetters = deadLetters;
+        this.metrics = metrics;
+        this.config = config;
+    }
+
+    /** A decoded batch: requests for the ledger, and poison records with why. */
+    record Decoded(List<TransactionLedger.Incoming> requests, List<Step.DeadLetter> poison) {
+    }
+
+    @Incoming("transaction-requests")
+    public Uni<Void> consume(KafkaRecordBatch<String, byte[]> batch) {
+        // Deferred: a synchronous throw while setting up must still fail the Uni, so the batch is nacked (smallrye#1726).
+        return Uni.createFrom().deferred(() -> {
+            MessageContext context = MessageContext.current();
+            List<SourceRecord> records = new ArrayList<>();
+            for (KafkaRecord<String, byte[]> record : batch) {
+                records.add(SourceRecord.of(record));
+            }
+            // The registry client blocks on a schema cache miss: decoding runs on a worker thread.
+            return context.blocking(() -> decode(records))
+                    .onFailure(TransientFailureException.class).invoke(e -> LOG.warnf("decoding failed, retrying: %s", e.getMessage()))
+                    .onFailure(TransientFailureException.class).retry()
+                    .withBackOff(config.retryInitial(), config.retryMax()).indefinitely()
+                    .chain(decoded -> context.transaction("the ledger's database transaction",
+                                    () -> ledger.process(decoded.requests()), config.retryInitial(), config.retryMax())
+                            .map(steps -> {
+                                List<Step> all = new ArrayList<>(decoded.poison());
+                                all.addAll(steps);
+                                return all;
+                            }))
+                    .chain(steps -> Uni.createFrom().deferred(() -> publish(steps))
+                            .onFailure().invoke(e -> LOG.warnf("publishing failed, retrying: %s", e.toString()))
+                            .onFailure().retry().withBackOff(config.retryInitial(), config.retryMax()).indefinitely()
+                            .invoke(() -> count(steps)))
+                    .chain(() -> Uni.createFrom().completionStage(batch.ack()));
+        });
+    }
+
+    private Decoded decode(List<SourceRecord> records) {
+        List<TransactionLedger.Incoming> requests = new ArrayList<>();
+        List<Step.DeadLetter> poison = new ArrayList<>();
+        for (SourceRecord record : records) {
+            try {
+                TransactionRequested request = codec.decode(record, TransactionRequested.class);
+                checkContract(record, request);
+                requests.add(new TransactionLedger.Incoming(request, record));
+            } catch (PoisonRecordException e) {
+                poison.add(new Step.DeadLetter(new Poison(record, e), e.getMessage()));
+            }
+        }
+        return new Decoded(requests, poison);
+    }
+
+    /** What Avro cannot say: ids present, and the header, payload and key telling the same story. */
+    static void checkContract(SourceRecord record, TransactionRequested request) throws PoisonRecordException {
+        if (request.getEventId().isBlank() || request.getTransactionId().isBlank() || request.getAccountId().isBlank()) {
+            throw new PoisonRecordException("contract violated: eventId, transactionId and accountId are required", null);
+        }
+        Header header = record.headers() == null ? null : record.headers().lastHeader(EventHeaders.EVENT_ID);
+        if (header != null && !new String(header.value(), StandardCharsets.UTF_8).equals(request.getEventId())) {
+            throw new PoisonRecordException("contract violated: header event-id differs from the payload's eventId", null);
+        }
+        if (record.key() != null && !record.key().equals(request.getAccountId())) {
+            throw new PoisonRecordException("contract violated: key " + record.key() + " is not the account id "
+                    + request.getAccountId(), null);
+        }
+    }
+
+    /** A poison record and the failure that made it one. */
+    record Poison(SourceRecord record, PoisonRecordException cause) {
+    }
+
+    private Uni<Void> publish(List<Step> steps) {
+        List<Uni<Void>> sends = new ArrayList<>();
+        for (Step step : steps) {
+            sends.add(switch (step) {
+                case Step.Publish p -> outcomes.publish(p.outcome());
+                case Step.DeadLetter d when d.source() instanceof Poison poison ->
+                        deadLetters.send(poison.record(), d.reason(), poison.cause().getCause() == null ? poison.cause() : poison.cause().getCause());
+                case Step.DeadLetter d -> deadLetters.send((SourceRecord) d.source(), d.reason(), null);
+            });
+        }
+        return sends.isEmpty() ? Uni.createFrom().voidItem() : Uni.join().all(sends).andFailFast().replaceWithVoid();
+    }
+
+    private void count(List<Step> steps) {
+        for (Step step : steps) {
+            if (step instanceof Step.Publish p) {
+                String outcome = p.redelivered() ? "redelivered"
+                        : "TransactionApproved".equals(p.outcome().eventType) ? "approved" : "rejected";
+                metrics.counter("kantor.transaction.records", "outcome", outcome).increment();
+            }
+        }
+    }
+}

@@ -1,0 +1,9 @@
+package dev.kantor.transaction.messaging;
+
+/** A failure that may pass (registry, database or broker unreachable): retried with back-off, never acked as done. */
+public class TransientFailureException extends RuntimeException {
+
+    public TransientFailureException(String message, Throwable cause) {
+        super(message, cause);
+    }
+}

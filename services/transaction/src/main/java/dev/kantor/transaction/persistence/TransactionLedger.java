@@ -1,0 +1,240 @@
+package dev.kantor.transaction.persistence;
+
+import java.math.BigDecimal;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.HashSet;
+import java.math.RoundingMode;
+import java.util.UUID;
+
+import dev.kantor.events.Money;
+import dev.kantor.events.RejectionReason;
+import dev.kantor.events.TransactionApproved;
+import dev.kantor.events.TransactionRejected;
+import dev.kantor.events.TransactionRequested;
+import dev.kantor.transaction.config.TransactionConfig;
+import dev.kantor.transaction.domain.Amount;
+import dev.kantor.transaction.domain.Decision;
+import dev.kantor.transaction.domain.Kind;
+import dev.kantor.transaction.domain.Rate;
+import dev.kantor.transaction.domain.Request;
+import dev.kantor.transaction.domain.TransactionRules;
+import dev.kantor.transaction.messaging.EventCodec;
+import io.quarkus.hibernate.reactive.panache.Panache;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+
+/**
+ * Step 1 of the money path, for a batch of requests inside one database transaction: technical de-duplication by
+ * event id, functional de-duplication by transaction id, the rules, the balance changes and ledger entries, and the
+ * stored outcome. It must run inside {@code Panache.withTransaction}; it publishes nothing.
+ */
+@ApplicationScoped
+public class TransactionLedger {
+
+    /** The wire scale of Money amounts (decimal(19,4)) and of rates (decimal(20,10)). */
+    static final int MONEY_SCALE = 4;
+    static final int RATE_SCALE = 10;
+
+    private final TransactionRules rules;
+    private final Clock clock;
+
+    TransactionLedger(TransactionConfig config) {
+        this.rules = new TransactionRules(config.currencies(), config.maxRateAge());
+        this.clock = Clock.systemUTC();
+    }
+
+    /** A decoded request with the record it came from (handed back in a DeadLetter step). */
+    public record Incoming(TransactionRequested request, Object source) {
+    }
+
+    /**
+     * Decides and applies a batch in order, with a fixed number of queries whatever its size: what was processed,
+     * what is stored, the accounts, their balances and the rates are read once; the writes are flushed together at
+     * commit. Later requests of the batch see the effects of earlier ones.
+     */
+    public Uni<List<Step>> process(List<Incoming> batch) {
+        if (batch.isEmpty()) {
+            return Uni.createFrom().item(List.of());
+        }
+        Set<String> eventIds = new HashSet<>();
+        Set<String> transactionIds = new HashSet<>();
+        Set<String> accountIds = new HashSet<>();
+        for (Incoming incoming : batch) {
+            eventIds.add(incoming.request().getEventId());
+            transactionIds.add(incoming.request().getTransactionId());
+            accountIds.add(incoming.request().getAccountId());
+        }
+        return ProcessedEvent.<ProcessedEvent>list("eventId in ?1", eventIds)
+                .chain(processed -> StoredOutcome.<StoredOutcome>list("transactionId in ?1", transactionIds)
+                .chain(outcomes -> AccountView.<AccountView>list("accountId in ?1", accountIds)
+                .chain(accounts -> Balance.<Balance>list("accountId in ?1", accountIds)
+                .chain(balances -> LatestRate.<LatestRate>listAll()
+                .chain(rates -> {
+                    BatchState state = new BatchState(processed, outcomes, accounts, balances, rates, clock.instant());
+                    List<Step> steps = new ArrayList<>(batch.size());
+                    for (Incoming incoming : batch) {
+                        steps.add(state.handle(incoming));
+                    }
+                    return Panache.getSession().chain(session -> session.persistAll(state.created.toArray()))
+                            .replaceWith(steps);
+                })))));
+    }
+
+    /** The batch's view of the database, updated in memory as each request is decided; new rows are collected. */
+    private final class BatchState {
+
+        final Map<String, ProcessedEvent> processed = new HashMap<>();
+        final Map<String, StoredOutcome> outcomes = new HashMap<>();
+        final Set<String> accounts = new HashSet<>();
+        final Map<Balance.Key, Balance> balances = new HashMap<>();
+        final Map<String, Rate> rates = new HashMap<>();
+        final List<Object> created = new ArrayList<>();
+        final Instant now;
+
+        BatchState(List<ProcessedEvent> processed, List<StoredOutcome> outcomes, List<AccountView> accounts,
+                List<Balance> balances, List<LatestRate> rates, Instant now) {
+            processed.forEach(p -> this.processed.put(p.eventId, p));
+            outcomes.forEach(o -> this.outcomes.put(o.transactionId, o));
+            accounts.forEach(a -> this.accounts.add(a.accountId));
+            balances.forEach(b -> this.balances.put(new Balance.Key(b.accountId, b.currency), b));
+            rates.forEach(r -> this.rates.put(r.pair, new Rate(r.pair, r.rate, r.quotedAt)));
+            this.now = now;
+        }
+
+        Step handle(Incoming incoming) {
+            TransactionRequested request = incoming.request();
+            ProcessedEvent seen = processed.get(request.getEventId());
+            if (seen != null) {
+                // The same event again (the crash came between commit and ack): its stored outcome is published again.
+                if (seen.disposition == ProcessedEvent.Disposition.DUPLICATE) {
+                    return new Step.DeadLetter(incoming.source(), "functional duplicate: transaction id "
+                            + seen.transactionId + " was already used");
+                }
+                return new Step.Publish(outcomes.get(seen.transactionId), true);
+            }
+            StoredOutcome existing = outcomes.get(request.getTransactionId());
+            if (existing != null) {
+                markProcessed(request, ProcessedEvent.Disposition.DUPLICATE);
+                return new Step.DeadLetter(incoming.source(), "functional duplicate: transaction id "
+                        + existing.transactionId + " was already used by event " + existing.requestEventId);
+            }
+            Request domain = toDomain(request);
+            Decision decision = rules.decide(domain, accounts.contains(request.getAccountId()),
+                    currency -> Optional.ofNullable(balances.get(new Balance.Key(request.getAccountId(), currency)))
+                            .map(b -> b.amount).orElse(BigDecimal.ZERO),
+                    pair -> Optional.ofNullable(rates.get(pair)), now);
+            StoredOutcome outcome = switch (decision) {
+                case Decision.Approved approved -> approve(request, approved);
+                case Decision.Rejected rejected -> reject(request, rejected);
+            };
+            outcomes.put(outcome.transactionId, outcome);
+            created.add(outcome);
+            markProcessed(request, ProcessedEvent.Disposition.OUTCOME);
+            return new Step.Publish(outcome, false);
+        }
+
+        private StoredOutcome approve(TransactionRequested request, Decision.Approved decision) {
+            List<Money> after = new ArrayList<>();
+            for (Amount movement : movements(decision)) {
+                Balance.Key key = new Balance.Key(request.getAccountId(), movement.currency());
+                Balance balance = balances.get(key);
+                if (balance == null) {
+                    balance = new Balance();
+                    balance.accountId = request.getAccountId();
+                    balance.currency = movement.currency();
+                    balance.amount = BigDecimal.ZERO;
+                    balances.put(key, balance);
+                    created.add(balance);
+                }
+                balance.amount = balance.amount.add(movement.value());
+                after.add(money(new Amount(balance.amount, movement.currency())));
+                LedgerEntry entry = new LedgerEntry();
+                entry.id = UUID.randomUUID();
+                entry.transactionId = request.getTransactionId();
+                entry.accountId = request.getAccountId();
+                entry.currency = movement.currency();
+                entry.amount = movement.value();
+                entry.createdAt = now;
+                created.add(entry);
+            }
+            TransactionApproved event = TransactionApproved.newBuilder()
+                    .setEventId(UUID.randomUUID().toString())
+                    .setRequestEventId(request.getEventId())
+                    .setTransactionId(request.getTransactionId())
+                    .setAccountId(request.getAccountId())
+                    .setUserId(request.getUserId())
+                    .setKind(request.getKind())
+                    .setDebited(decision.debited().map(TransactionLedger::money).orElse(null))
+                    .setCredited(decision.credited().map(TransactionLedger::money).orElse(null))
+                    .setRate(decision.rate().map(r -> r.setScale(RATE_SCALE, RoundingMode.HALF_EVEN)).orElse(null))
+                    .setBalancesAfter(after)
+                    .setApprovedAt(now)
+                    .build();
+            return stored(request, event.getEventId(), "TransactionApproved", EventCodec.toBinary(event));
+        }
+
+        private StoredOutcome reject(TransactionRequested request, Decision.Rejected decision) {
+            TransactionRejected event = TransactionRejected.newBuilder()
+                    .setEventId(UUID.randomUUID().toString())
+                    .setRequestEventId(request.getEventId())
+                    .setTransactionId(request.getTransactionId())
+                    .setAccountId(request.getAccountId())
+                    .setUserId(request.getUserId())
+                    .setKind(request.getKind())
+                    .setAmount(request.getAmount())
+                    .setTargetCurrency(request.getTargetCurrency())
+                    .setReason(RejectionReason.valueOf(decision.reason().name()))
+                    .setDetail(decision.detail())
+                    .setRejectedAt(now)
+                    .build();
+            return stored(request, event.getEventId(), "TransactionRejected", EventCodec.toBinary(event));
+        }
+
+        private StoredOutcome stored(TransactionRequested request, String eventId, String type, byte[] payload) {
+            StoredOutcome outcome = new StoredOutcome();
+            outcome.transactionId = request.getTransactionId();
+            outcome.eventId = eventId;
+            outcome.requestEventId = request.getEventId();
+            outcome.accountId = request.getAccountId();
+            outcome.eventType = type;
+            outcome.payload = payload;
+            outcome.createdAt = now;
+            return outcome;
+        }
+
+        private void markProcessed(TransactionRequested request, ProcessedEvent.Disposition disposition) {
+            ProcessedEvent event = new ProcessedEvent();
+            event.eventId = request.getEventId();
+            event.transactionId = request.getTransactionId();
+            event.disposition = disposition;
+            event.processedAt = now;
+            processed.put(event.eventId, event);
+            created.add(event);
+        }
+    }
+
+    private static List<Amount> movements(Decision.Approved decision) {
+        List<Amount> movements = new ArrayList<>();
+        decision.debited().ifPresent(d -> movements.add(d.negate()));
+        decision.credited().ifPresent(movements::add);
+        return movements;
+    }
+
+    static Request toDomain(TransactionRequested request) {
+        return new Request(request.getTransactionId(), request.getAccountId(), Kind.valueOf(request.getKind().name()),
+                new Amount(request.getAmount().getAmount(), request.getAmount().getCurrency()),
+                Optional.ofNullable(request.getTargetCurrency()));
+    }
+
+    static Money money(Amount amount) {
+        return Money.newBuilder().setAmount(amount.value().setScale(MONEY_SCALE)).setCurrency(amount.currency()).build();
+    }
+
+}

@@ -1,0 +1,191 @@
+package dev.kantor.transaction;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import dev.kantor.events.AccountOpened;
+import dev.kantor.events.Money;
+import dev.kantor.events.RateQuoted;
+import dev.kantor.events.RejectionReason;
+import dev.kantor.events.TransactionApproved;
+import dev.kantor.events.TransactionKind;
+import dev.kantor.events.TransactionRejected;
+import dev.kantor.events.TransactionRequested;
+import dev.kantor.platform.LocalPlatform;
+import dev.kantor.testsupport.KafkaTestClient;
+import dev.kantor.testsupport.KantorPlatformResource;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+
+/** The money path against the real broker, registry and database, through the topics only. */
+@QuarkusTest
+@QuarkusTestResource(KantorPlatformResource.class)
+class MoneyPathTest {
+
+    static final Duration WAIT = Duration.ofSeconds(60);
+    static KafkaTestClient kafka;
+
+    final String account = "acc-" + UUID.randomUUID();
+
+    @BeforeAll
+    static void client() {
+        kafka = new KafkaTestClient(LocalPlatform.fromEnvironment().ensureRunning());
+    }
+
+    @AfterAll
+    static void close() {
+        kafka.close();
+    }
+
+    @Test
+    void depositWithdrawalAndExchangeAtAFreshRate() {
+        try (KafkaTestClient.Tail approved = kafka.tail("transactions");
+             KafkaTestClient.Tail rejected = kafka.tail("transactions-rejected")) {
+            openAccount();
+            ReferenceData.awaitRate("EUR/USD", rate("EUR/USD", "1.0853", Instant.now()));
+
+            TransactionRequested deposit = request(TransactionKind.DEPOSIT, "100.00", "EUR", null);
+            TransactionApproved deposited = awaitApproved(approved, deposit);
+            assertEquals(money("100.00", "EUR"), deposited.getCredited());
+            assertEquals(List.of(money("100.00", "EUR")), deposited.getBalancesAfter());
+
+            TransactionRequested tooMuch = request(TransactionKind.WITHDRAWAL, "150.00", "EUR", null);
+            TransactionRejected refused = rejected.await(TransactionRejected.class,
+                    r -> r.getTransactionId().equals(tooMuch.getTransactionId()), 1, WAIT).get(0);
+            assertEquals(RejectionReason.INSUFFICIENT_FUNDS, refused.getReason());
+            assertEquals(tooMuch.getEventId(), refused.getRequestEventId());
+
+            TransactionRequested exchange = request(TransactionKind.EXCHANGE, "50.00", "EUR", "USD");
+            TransactionApproved exchanged = awaitApproved(approved, exchange);
+            assertEquals(money("50.00", "EUR"), exchanged.getDebited());
+            assertEquals(money("54.26", "USD"), exchanged.getCredited());
+            assertEquals(new BigDecimal("1.0853000000"), exchanged.getRate());
+            assertEquals(List.of(money("50.00", "EUR"), money("54.26", "USD")), exchanged.getBalancesAfter());
+        }
+    }
+
+    @Test
+    void anExchangeAtAStaleRateIsRejected() {
+        try (KafkaTestClient.Tail approved = kafka.tail("transactions");
+             KafkaTestClient.Tail rejected = kafka.tail("transactions-rejected")) {
+            openAccount();
+            // Older than the test profile's max-rate-age (10 s), newer than what any earlier run left.
+            ReferenceData.awaitRate("GBP/CHF", rate("GBP/CHF", "1.1200", Instant.now().minusSeconds(30)));
+            awaitApproved(approved, request(TransactionKind.DEPOSIT, "20.00", "GBP", null));
+            TransactionRequested exchange = request(TransactionKind.EXCHANGE, "10.00", "GBP", "CHF");
+            TransactionRejected stale = rejected.await(TransactionRejected.class,
+                    r -> r.getTransactionId().equals(exchange.getTransactionId()), 1, WAIT).get(0);
+            assertEquals(RejectionReason.STALE_RATE, stale.getReason());
+        }
+    }
+
+    @Test
+    void aRedeliveredRequestHasOneEffectAndTheSameOutcome() {
+        try (KafkaTestClient.Tail approved = kafka.tail("transactions")) {
+            openAccount();
+            TransactionRequested deposit = request(TransactionKind.DEPOSIT, "10.00", "EUR", null);
+            kafka.send("transaction-requests", account, deposit); // the same record again
+            List<TransactionApproved> outcomes = approved.await(TransactionApproved.class,
+                    a -> a.getTransactionId().equals(deposit.getTransactionId()), 2, WAIT);
+            assertEquals(outcomes.get(0).getEventId(), outcomes.get(1).getEventId());
+            assertEquals(outcomes.get(0), outcomes.get(1));
+            // One effect: the next deposit starts from 10.00, not 20.00.
+            TransactionApproved next = awaitApproved(approved, request(TransactionKind.DEPOSIT, "1.00", "EUR", null));
+            assertEquals(List.of(money("11.00", "EUR")), next.getBalancesAfter());
+        }
+    }
+
+    @Test
+    void aReusedTransactionIdGoesToTheDeadLetterTopicWithNoEffect() {
+        try (KafkaTestClient.Tail approved = kafka.tail("transactions"); KafkaTestClient.Tail dlt = kafka.tail("transaction.dlt")) {
+            openAccount();
+            TransactionRequested deposit = request(TransactionKind.DEPOSIT, "10.00", "EUR", null);
+            awaitApproved(approved, deposit);
+            TransactionRequested copy = request(TransactionKind.DEPOSIT, "10.00", "EUR", null, deposit.getTransactionId());
+            ConsumerRecord<String, byte[]> dead = dlt.awaitRaw(r -> header(r, "event-id").equals(copy.getEventId()), 1, WAIT).get(0);
+            assertTrue(header(dead, "dlt-reason").contains("functional duplicate"), header(dead, "dlt-reason"));
+            assertEquals("transaction-requests", header(dead, "dlt-source-topic"));
+            assertEquals("transaction-service", header(dead, "dlt-consumer-group"));
+            assertEquals(account, dead.key());
+            TransactionApproved next = awaitApproved(approved, request(TransactionKind.DEPOSIT, "1.00", "EUR", null));
+            assertEquals(List.of(money("11.00", "EUR")), next.getBalancesAfter());
+        }
+    }
+
+    @Test
+    void poisonRecordsGoToTheDeadLetterTopicAndTheChannelGoesOn() {
+        try (KafkaTestClient.Tail approved = kafka.tail("transactions"); KafkaTestClient.Tail dlt = kafka.tail("transaction.dlt")) {
+            openAccount();
+            byte[] garbage = "not avro at all".getBytes(StandardCharsets.UTF_8);
+            byte[] unknownSchema = {0, 0x7f, (byte) 0xff, (byte) 0xff, (byte) 0xf0, 1, 2, 3};
+            kafka.sendRaw("transaction-requests", account, garbage, Map.of("event-id", "garbage-" + account));
+            kafka.sendRaw("transaction-requests", account, unknownSchema, Map.of("event-id", "unknown-" + account));
+            TransactionApproved after = awaitApproved(approved, request(TransactionKind.DEPOSIT, "5.00", "EUR", null));
+            assertEquals(List.of(money("5.00", "EUR")), after.getBalancesAfter());
+
+            List<ConsumerRecord<String, byte[]>> dead = dlt.awaitRaw(r -> account.equals(r.key()), 2, WAIT);
+            assertEquals(List.of("garbage-" + account, "unknown-" + account), dead.stream().map(r -> header(r, "event-id")).toList());
+            assertEquals(new String(garbage, StandardCharsets.UTF_8), new String(dead.get(0).value(), StandardCharsets.UTF_8));
+            dead.forEach(r -> assertTrue(header(r, "dlt-reason").startsWith("undecodable"), header(r, "dlt-reason")));
+            dead.forEach(r -> assertTrue(Long.parseLong(header(r, "dlt-source-offset")) >= 0));
+        }
+    }
+
+    private TransactionApproved awaitApproved(KafkaTestClient.Tail approved, TransactionRequested request) {
+        return approved.await(TransactionApproved.class, a -> a.getTransactionId().equals(request.getTransactionId()), 1, WAIT)
+                .get(0);
+    }
+
+    private void openAccount() {
+        kafka.send("accounts", account, AccountOpened.newBuilder().setEventId(UUID.randomUUID().toString())
+                .setAccountId(account).setRequestId(UUID.randomUUID().toString()).setUserId("user-" + account)
+                .setBaseCurrency("EUR").setDisplayName("test").setOpenedAt(Instant.now().truncatedTo(ChronoUnit.MILLIS)).build());
+    }
+
+    private static Instant rate(String pair, String rate, Instant time) {
+        Instant at = time.truncatedTo(ChronoUnit.MILLIS);
+        kafka.send("rates", pair, RateQuoted.newBuilder().setEventId(UUID.randomUUID().toString()).setPair(pair)
+                .setBaseCurrency(pair.substring(0, 3)).setQuoteCurrency(pair.substring(4))
+                .setRate(new BigDecimal(rate).setScale(10)).setQuotedAt(at).setSource("test").build());
+        return at;
+    }
+
+    /** Sends a request once the account (and any rate sent before) has reached the service: ordering across topics is not given. */
+    private TransactionRequested request(TransactionKind kind, String amount, String currency, String target) {
+        return request(kind, amount, currency, target, UUID.randomUUID().toString());
+    }
+
+    private TransactionRequested request(TransactionKind kind, String amount, String currency, String target,
+            String transactionId) {
+        TransactionRequested request = TransactionRequested.newBuilder().setEventId(UUID.randomUUID().toString())
+                .setTransactionId(transactionId).setAccountId(account).setUserId("user-" + account)
+                .setKind(kind).setAmount(money(amount, currency)).setTargetCurrency(target)
+                .setRequestedAt(Instant.now().truncatedTo(ChronoUnit.MILLIS)).build();
+        ReferenceData.awaitAccount(account);
+        kafka.send("transaction-requests", account, request);
+        return request;
+    }
+
+    static Money money(String amount, String currency) {
+        return Money.newBuilder().setAmount(new BigDecimal(amount).setScale(4)).setCurrency(currency).build();
+    }
+
+    static String header(ConsumerRecord<String, byte[]> record, String name) {
+        var header = record.headers().lastHeader(name);
+        return header == null ? "" : new String(header.value(), StandardCharsets.UTF_8);
+    }
+}
