@@ -41,22 +41,28 @@ public final class LocalPlatform {
                 .filter(e -> control(e, "GET", "/status").isPresent());
     }
 
-    /** Reuses the running platform, or starts one in the background and waits until it is healthy. */
+    /**
+     * Reuses the running platform, or starts one in the background (without the services: a test brings the
+     * instance it tests) and waits until it is healthy.
+     */
     public synchronized Endpoints ensureRunning() {
         Optional<Endpoints> running = running();
         if (running.isPresent()) {
             return running.get();
         }
-        return startDetached();
+        return startDetached(false);
     }
 
     /** Starts a supervisor process that outlives the caller, and waits for its state file. */
-    public Endpoints startDetached() {
+    public Endpoints startDetached(boolean services) {
         Path jar = launcherJar();
         Path log = config.logs().resolve("launcher.log");
         List<String> command = new ArrayList<>(List.of(ManagedProcess.javaExecutable(), "-Xmx256m", "-XX:+UseSerialGC",
                 "-Dkantor.project.root=" + PlatformConfig.projectRoot(), "-jar", jar.toString(),
                 "up", "--brokers", Integer.toString(config.brokers())));
+        if (!services) {
+            command.add("--no-services");
+        }
         ManagedProcess launcher = new ManagedProcess("kantor launcher", command, config.home(), log,
                 java.util.Map.of("KANTOR_HOME", config.home().toString()));
         long started = System.nanoTime();

@@ -29,17 +29,19 @@ public final class PlatformMain {
         String command = rest.isEmpty() ? "help" : rest.remove(0);
         int brokers = 1;
         boolean detach = false;
+        boolean services = true;
         for (int i = 0; i < rest.size(); i++) {
             switch (rest.get(i)) {
                 case "--brokers" -> brokers = Integer.parseInt(rest.get(++i));
                 case "--detach", "-d" -> detach = true;
+                case "--no-services" -> services = false;
                 default -> { }
             }
         }
         PlatformConfig config = PlatformConfig.fromEnvironment(brokers);
         LocalPlatform platform = new LocalPlatform(config);
         return switch (command) {
-            case "up" -> detach ? upDetached(platform) : up(config, platform);
+            case "up" -> detach ? upDetached(platform, services) : up(config, platform, services);
             case "down" -> down(platform);
             case "status" -> status(platform);
             case "part" -> {
@@ -48,10 +50,11 @@ public final class PlatformMain {
             }
             default -> {
                 System.out.println("""
-                        usage: kantor up [--brokers 1|3] [--detach]   start the platform (Ctrl-C stops it)
+                        usage: kantor up [--brokers 1|3] [--detach] [--no-services]
+                                                                start the platform and the built services (Ctrl-C stops it)
                                kantor down                            stop a running platform
                                kantor status                          what runs where, and whether it is healthy
-                               kantor part NAME stop|start|restart    one part: postgres, registry, kafka (kafka-1..3)
+                               kantor part NAME stop|start|restart    one part: postgres, registry, kafka (kafka-1..3), transaction
                         environment: KANTOR_HOME (data, default ./.kantor), KANTOR_KAFKA_PORT (9092),
                           KANTOR_REGISTRY_PORT (8081), KANTOR_POSTGRES_PORT (5433), KANTOR_CONTROL_PORT (9990),
                           KANTOR_POSTGRES_HOST/_PORT/_USER/_PASSWORD (use an external PostgreSQL)""");
@@ -60,9 +63,9 @@ public final class PlatformMain {
         };
     }
 
-    private static int up(PlatformConfig config, LocalPlatform platform) {
+    private static int up(PlatformConfig config, LocalPlatform platform, boolean services) {
         Optional<Endpoints> running = platform.running();
-        Optional<Supervisor> supervisor = new Supervisor(config).lock();
+        Optional<Supervisor> supervisor = new Supervisor(config).withServices(services).lock();
         if (running.isPresent() || supervisor.isEmpty()) {
             System.out.println("Kantor is already running"
                     + running.map(e -> " (supervisor pid " + e.supervisorPid() + ")").orElse(" or starting")
@@ -90,7 +93,7 @@ public final class PlatformMain {
         return 0;
     }
 
-    private static int upDetached(LocalPlatform platform) {
+    private static int upDetached(LocalPlatform platform, boolean services) {
         Optional<Endpoints> running = platform.running();
         if (running.isPresent()) {
             System.out.println("Kantor is already running (supervisor pid " + running.get().supervisorPid()
@@ -98,7 +101,7 @@ public final class PlatformMain {
             print(running.get());
             return 0;
         }
-        print(platform.startDetached());
+        print(platform.startDetached(services));
         return 0;
     }
 

@@ -34,6 +34,8 @@ public final class Supervisor {
     private FileLock lock;
     private ControlServer control;
     private volatile boolean stopping;
+    private boolean withServices = true;
+    private final List<ServicePart> services = new ArrayList<>();
 
     public Supervisor(PlatformConfig config) {
         this.config = config;
@@ -70,6 +72,12 @@ public final class Supervisor {
         }
     }
 
+    /** Whether the built services start too (tests start their own instances, so they say no). */
+    public Supervisor withServices(boolean start) {
+        this.withServices = start;
+        return this;
+    }
+
     public Endpoints start() {
         StateFile.read(config).ifPresent(this::cleanUpAbandoned);
         List<String> busy = new ArrayList<>();
@@ -80,6 +88,9 @@ public final class Supervisor {
         busy.add(config.registryPort() + ":registry");
         busy.add(registry.managementPort() + ":registry management");
         busy.add(config.controlPort() + ":launcher control");
+        if (withServices) {
+            ServicePart.SERVICES.forEach((name, port) -> busy.add(port + ":" + name + " service"));
+        }
         busy.forEach(entry -> Ports.requireFree(Integer.parseInt(entry.substring(0, entry.indexOf(':'))),
                 entry.substring(entry.indexOf(':') + 1)));
 
@@ -98,12 +109,32 @@ public final class Supervisor {
                     .forEach(change -> System.out.println("  topology: " + change));
         }
         new SchemaGate(new SchemaRegistryClient(registry.url())).checkAndRegister(SchemaGate.subjects(topology));
+        if (withServices) {
+            startServices();
+        }
 
         control = new ControlServer(config.controlPort(), this);
         control.start();
         Endpoints endpoints = endpoints();
         StateFile.write(config, endpoints);
         return endpoints;
+    }
+
+    /** The services come up after the schemas are registered: their serializers only look schemas up. */
+    private void startServices() {
+        Endpoints infrastructure = endpoints();
+        for (Map.Entry<String, Integer> service : ServicePart.SERVICES.entrySet()) {
+            if (!ServicePart.built(service.getKey())) {
+                System.out.println("  service " + service.getKey() + " is not built, not started (./mvnw install -DskipTests builds it)");
+                continue;
+            }
+            ServicePart part = new ServicePart(service.getKey(), service.getValue(), infrastructure,
+                    config.logs().resolve(service.getKey() + ".log"), Map.of());
+            part.start();
+            part.awaitHealthy(PlatformConfig.START_TIMEOUT);
+            services.add(part);
+            parts.put(part.name(), part);
+        }
     }
 
     Endpoints endpoints() {
@@ -171,6 +202,7 @@ public final class Supervisor {
         if (control != null) {
             control.stop();
         }
+        services.forEach(ServicePart::stop);
         registry.stop();
         kafka.stopAll();
         postgres.stop();

@@ -67,13 +67,29 @@ public final class KafkaTestClient implements AutoCloseable {
     }
 
     public void sendRaw(String topic, String key, byte[] value, Map<String, String> headers) {
-        ProducerRecord<String, byte[]> record = new ProducerRecord<>(topic, key, value);
-        headers.forEach((k, v) -> record.headers().add(k, v.getBytes(StandardCharsets.UTF_8)));
         try {
-            producer.send(record).get(30, TimeUnit.SECONDS);
+            sendAsync(topic, key, value, headers).get(30, TimeUnit.SECONDS);
         } catch (Exception e) {
             throw new IllegalStateException("could not send to " + topic, e);
         }
+    }
+
+    /** Sends without waiting, for load: the future completes on the broker's ack; {@link #flush()} waits for all. */
+    public java.util.concurrent.Future<org.apache.kafka.clients.producer.RecordMetadata> sendAsync(String topic, String key,
+            SpecificRecordBase event) {
+        return sendAsync(topic, key, serializer.serialize(topic, event), Map.of("event-id", String.valueOf(event.get("eventId")),
+                "event-type", event.getSchema().getName()));
+    }
+
+    private java.util.concurrent.Future<org.apache.kafka.clients.producer.RecordMetadata> sendAsync(String topic, String key,
+            byte[] value, Map<String, String> headers) {
+        ProducerRecord<String, byte[]> record = new ProducerRecord<>(topic, key, value);
+        headers.forEach((k, v) -> record.headers().add(k, v.getBytes(StandardCharsets.UTF_8)));
+        return producer.send(record);
+    }
+
+    public void flush() {
+        producer.flush();
     }
 
     /** Starts reading a topic from its current end: only what is produced from now on is seen. */

@@ -5,6 +5,7 @@ import java.util.Map;
 
 import dev.kantor.platform.Endpoints;
 import dev.kantor.platform.LocalPlatform;
+import dev.kantor.platform.ServicePart;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 
 /**
@@ -15,7 +16,13 @@ public class KantorPlatformResource implements QuarkusTestResourceLifecycleManag
 
     @Override
     public Map<String, String> start() {
-        return serviceConfig(LocalPlatform.fromEnvironment().ensureRunning());
+        LocalPlatform platform = LocalPlatform.fromEnvironment();
+        Endpoints endpoints = platform.ensureRunning();
+        // A platform started with `./kantor up` runs the packaged services; the instance under test must not share
+        // its consumer groups with them, so they are stopped (`./kantor part NAME start` brings one back).
+        endpoints.parts().stream().filter(part -> ServicePart.SERVICES.containsKey(part.name()) && part.pid() > 0)
+                .forEach(part -> platform.part(part.name(), "stop"));
+        return serviceConfig(endpoints);
     }
 
     /** The configuration a Kantor service needs to run against the given platform. */

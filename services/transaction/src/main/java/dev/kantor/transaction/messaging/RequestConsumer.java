@@ -60,7 +60,10 @@ public class RequestConsumer {
                 records.add(SourceRecord.of(record));
             }
             // The registry client blocks on a schema cache miss: decoding runs on a worker thread.
+            long started = System.nanoTime();
+            long[] mark = {started};
             return context.blocking(() -> decode(records))
+                    .invoke(() -> mark[0] = stage("decode", mark[0]))
                     .onFailure(TransientFailureException.class).invoke(e -> LOG.warnf("decoding failed, retrying: %s", e.getMessage()))
                     .onFailure(TransientFailureException.class).retry()
                     .withBackOff(config.retryInitial(), config.retryMax()).indefinitely()
@@ -69,13 +72,19 @@ public class RequestConsumer {
                             .map(steps -> {
                                 List<Step> all = new ArrayList<>(decoded.poison());
                                 all.addAll(steps);
+                                mark[0] = stage("database", mark[0]);
                                 return all;
                             }))
                     .chain(steps -> Uni.createFrom().deferred(() -> publish(steps))
                             .onFailure().invoke(e -> LOG.warnf("publishing failed, retrying: %s", e.toString()))
                             .onFailure().retry().withBackOff(config.retryInitial(), config.retryMax()).indefinitely()
                             .invoke(() -> count(steps)))
-                    .chain(() -> Uni.createFrom().completionStage(batch.ack()));
+                    .invoke(() -> mark[0] = stage("publish", mark[0]))
+                    .chain(() -> Uni.createFrom().completionStage(batch.ack()))
+                    .invoke(() -> {
+                        stage("ack", mark[0]);
+                        metrics.summary("kantor.transaction.batch.size").record(records.size());
+                    });
         });
     }
 
@@ -124,6 +133,13 @@ public class RequestConsumer {
             });
         }
         return sends.isEmpty() ? Uni.createFrom().voidItem() : Uni.join().all(sends).andFailFast().replaceWithVoid();
+    }
+
+    /** Records how long a stage of the batch took (kantor.transaction.stage{stage}); returns the new mark. */
+    private long stage(String stage, long since) {
+        long now = System.nanoTime();
+        metrics.timer("kantor.transaction.stage", "stage", stage).record(now - since, java.util.concurrent.TimeUnit.NANOSECONDS);
+        return now;
     }
 
     private void count(List<Step> steps) {

@@ -1,0 +1,177 @@
+package dev.kantor.benchmarks;
+
+import java.math.BigDecimal;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.UUID;
+import java.util.concurrent.locks.LockSupport;
+
+import dev.kantor.events.AccountOpened;
+import dev.kantor.events.Money;
+import dev.kantor.events.TransactionKind;
+import dev.kantor.events.TransactionRequested;
+import dev.kantor.platform.Endpoints;
+import dev.kantor.platform.LocalPlatform;
+import dev.kantor.platform.PlatformConfig;
+import dev.kantor.platform.ServicePart;
+import dev.kantor.testsupport.KafkaTestClient;
+import dev.kantor.testsupport.OutcomeCollector;
+
+/**
+ * End-to-end throughput and latency of the transaction service on this machine: requests produced to
+ * transaction-requests, outcomes consumed from transactions / transactions-rejected, against the packaged service
+ * with all its guarantees on (one DB transaction per batch, acks=all, acks after publish).
+ *
+ * <p>For each batch size, a fresh service instance in its own consumer group (starting at the end of the topic)
+ * gets {@code --requests} deposits and withdrawals over 1,000 accounts, offered as fast as possible (throughput) or
+ * at {@code --rate} per second (latency). Latency is from the producer's send to the outcome's arrival.
+ */
+public final class TransactionBenchmark {
+
+    public static void main(String[] args) throws Exception {
+        Map<String, String> options = options(args);
+        int requests = Integer.parseInt(options.getOrDefault("requests", "50000"));
+        int accounts = Integer.parseInt(options.getOrDefault("accounts", "1000"));
+        int rate = Integer.parseInt(options.getOrDefault("rate", "0"));
+        List<Integer> batchSizes = Arrays.stream(options.getOrDefault("batch-sizes", "1,500").split(","))
+                .map(String::trim).map(Integer::parseInt).toList();
+
+        LocalPlatform platform = LocalPlatform.fromEnvironment();
+        Endpoints endpoints = platform.ensureRunning();
+        endpoints.parts().stream().filter(p -> p.name().equals("transaction") && p.pid() > 0)
+                .forEach(p -> platform.part("transaction", "stop"));
+
+        List<String> lines = new ArrayList<>();
+        lines.add(String.format("# transaction service benchmark, %s, %d cores, %s", Instant.now(),
+                Runtime.getRuntime().availableProcessors(), System.getProperty("java.version")));
+        lines.add("batch_size\trequests\toffered_per_s\tthroughput_per_s\tp50_ms\tp99_ms\tmax_ms\tseconds");
+        for (int batchSize : batchSizes) {
+            int count = batchSize == 1 ? Math.min(requests, Integer.parseInt(options.getOrDefault("requests-batch-1", "5000"))) : requests;
+            lines.add(run(endpoints, batchSize, count, accounts, rate));
+            System.out.println(lines.get(lines.size() - 1));
+        }
+        Path results = PlatformConfig.projectRoot().resolve("benchmarks/results");
+        Files.createDirectories(results);
+        Path file = results.resolve("transaction-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")) + ".tsv");
+        Files.write(file, lines);
+        System.out.println(String.join("\n", lines));
+        System.out.println("written to " + file);
+        System.exit(0);
+    }
+
+    private static String run(Endpoints endpoints, int batchSize, int requests, int accountCount, int rate) throws Exception {
+        String run = "bench-" + UUID.randomUUID().toString().substring(0, 8);
+        int port;
+        try (ServerSocket socket = new ServerSocket(0)) {
+            port = socket.getLocalPort();
+        }
+        ServicePart service = new ServicePart("transaction", port, endpoints,
+                PlatformConfig.projectRoot().resolve("benchmarks/results/" + run + ".log"),
+                Map.of("kantor.transaction.batch-size", Integer.toString(batchSize),
+                        "mp.messaging.incoming.transaction-requests.group.id", run,
+                        "mp.messaging.incoming.transaction-requests.auto.offset.reset", "latest"));
+        service.start();
+        service.awaitHealthy(Duration.ofSeconds(90));
+        try (KafkaTestClient kafka = new KafkaTestClient(endpoints); OutcomeCollector outcomes = new OutcomeCollector(endpoints)) {
+            List<String> accounts = new ArrayList<>();
+            for (int i = 0; i < accountCount; i++) {
+                String account = run + "-" + i;
+                accounts.add(account);
+                kafka.sendAsync("accounts", account, AccountOpened.newBuilder().setEventId(UUID.randomUUID().toString())
+                        .setRequestId(UUID.randomUUID().toString()).setAccountId(account).setUserId("user-" + account)
+                        .setBaseCurrency("EUR").setDisplayName("benchmark").setOpenedAt(now()).build());
+            }
+            kafka.flush();
+            // Warm-up: one request per account, until each has an outcome (the partitions are assigned, the views
+            // have the accounts, the JIT has run); not measured.
+            List<String> warmUp = new ArrayList<>();
+            for (String account : accounts) {
+                TransactionRequested request = request(account, TransactionKind.DEPOSIT, "1000.00");
+                warmUp.add(request.getTransactionId());
+                kafka.sendAsync("transaction-requests", account, request);
+            }
+            kafka.flush();
+            outcomes.awaitAll(new java.util.HashSet<>(warmUp), Duration.ofMinutes(5));
+            long warmRecords = outcomes.transactions();
+
+            Random random = new Random(7);
+            Map<String, Long> sentAt = new HashMap<>(requests * 2);
+            long intervalNanos = rate > 0 ? 1_000_000_000L / rate : 0;
+            long start = System.nanoTime();
+            for (int i = 0; i < requests; i++) {
+                if (intervalNanos > 0) {
+                    long due = start + i * intervalNanos;
+                    long wait = due - System.nanoTime();
+                    if (wait > 0) {
+                        LockSupport.parkNanos(wait);
+                    }
+                }
+                String account = accounts.get(random.nextInt(accounts.size()));
+                TransactionRequested request = request(account, random.nextInt(3) == 0 ? TransactionKind.WITHDRAWAL
+                        : TransactionKind.DEPOSIT, BigDecimal.valueOf(1 + random.nextInt(10_000), 2).toPlainString());
+                sentAt.put(request.getTransactionId(), System.nanoTime());
+                kafka.sendAsync("transaction-requests", account, request);
+            }
+            kafka.flush();
+            double offered = requests / ((System.nanoTime() - start) / 1e9);
+            outcomes.awaitAll(sentAt.keySet(), Duration.ofMinutes(30));
+            long last = 0;
+            long[] latencies = new long[requests];
+            int i = 0;
+            for (Map.Entry<String, Long> sent : sentAt.entrySet()) {
+                long seen = outcomes.outcome(sent.getKey()).firstSeenNanos;
+                last = Math.max(last, seen);
+                latencies[i++] = seen - sent.getValue();
+            }
+            Arrays.sort(latencies);
+            double seconds = (last - start) / 1e9;
+            if (outcomes.transactions() - warmRecords < requests) {
+                throw new IllegalStateException("missing outcomes");
+            }
+            printStages(port);
+            return String.format("%d\t%d\t%.0f\t%.0f\t%.1f\t%.1f\t%.1f\t%.1f", batchSize, requests, offered, requests / seconds,
+                    latencies[requests / 2] / 1e6, latencies[(int) (requests * 0.99)] / 1e6, latencies[requests - 1] / 1e6, seconds);
+        } finally {
+            service.stop();
+        }
+    }
+
+    /** Where the service spent its time per batch, from its own metrics. */
+    private static void printStages(int port) throws Exception {
+        var response = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+                java.net.URI.create("http://127.0.0.1:" + port + "/q/metrics")).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+        response.body().lines().filter(l -> l.startsWith("kantor_transaction_stage_seconds_") || l.startsWith("kantor_transaction_batch"))
+                .forEach(l -> System.out.println("  " + l));
+    }
+
+    private static TransactionRequested request(String account, TransactionKind kind, String amount) {
+        return TransactionRequested.newBuilder().setEventId(UUID.randomUUID().toString())
+                .setTransactionId(UUID.randomUUID().toString()).setAccountId(account).setUserId("user-" + account)
+                .setKind(kind).setAmount(Money.newBuilder().setAmount(new BigDecimal(amount).setScale(4)).setCurrency("EUR").build())
+                .setTargetCurrency(null).setRequestedAt(now()).build();
+    }
+
+    private static Instant now() {
+        return Instant.now().truncatedTo(ChronoUnit.MILLIS);
+    }
+
+    private static Map<String, String> options(String[] args) {
+        Map<String, String> options = new HashMap<>();
+        for (int i = 0; i + 1 < args.length; i += 2) {
+            options.put(args[i].replaceFirst("^--", ""), args[i + 1]);
+        }
+        return options;
+    }
+}

@@ -1,0 +1,135 @@
+package dev.kantor.platform;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalLong;
+
+/**
+ * A Kantor service run as its packaged artifact ({@code services/<name>/target/quarkus-app/quarkus-run.jar}),
+ * configured for the local platform's endpoints through system properties. Used by the launcher, the crash tests
+ * and the benchmarks, so that all of them run the service exactly as it ships.
+ */
+public final class ServicePart implements Part {
+
+    /** The services the launcher starts, with their HTTP ports, in start order. */
+    public static final Map<String, Integer> SERVICES = Map.of("transaction", 8082);
+
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+
+    private final String name;
+    private final int port;
+    private final Endpoints endpoints;
+    private final Path log;
+    private final Map<String, String> properties;
+    private ManagedProcess process;
+
+    /**
+     * @param properties extra configuration (for example a batch size), as system properties
+     */
+    public ServicePart(String name, int port, Endpoints endpoints, Path log, Map<String, String> properties) {
+        this.name = name;
+        this.port = port;
+        this.endpoints = endpoints;
+        this.log = log;
+        this.properties = Map.copyOf(properties);
+    }
+
+    /** The packaged service; empty until {@code ./mvnw package} has built it. */
+    public static Path jar(String service) {
+        return PlatformConfig.projectRoot().resolve("services").resolve(service).resolve("target/quarkus-app/quarkus-run.jar");
+    }
+
+    public static boolean built(String service) {
+        return Files.isRegularFile(jar(service));
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    @Override
+    public String address() {
+        return "http://127.0.0.1:" + port + " (health /q/health, metrics /q/metrics)";
+    }
+
+    public int port() {
+        return port;
+    }
+
+    @Override
+    public void start() {
+        if (!built(name)) {
+            throw new PlatformException("service " + name + " is not built (" + jar(name) + "): run ./mvnw package -DskipTests");
+        }
+        List<String> command = new ArrayList<>(List.of(ManagedProcess.javaExecutable(),
+                "-Xms64m", "-Xmx256m", "-XX:+UseSerialGC",
+                // JBoss threads needs this on JDK 24+, or the worker pool dies at start.
+                "--add-opens", "java.base/java.lang=ALL-UNNAMED",
+                "-Dquarkus.http.host=127.0.0.1",
+                "-Dquarkus.http.port=" + port,
+                "-Dkafka.bootstrap.servers=" + endpoints.kafkaBootstrapServers(),
+                "-Dmp.messaging.connector.smallrye-kafka.apicurio.registry.url=" + endpoints.registryApiV2(),
+                "-Dquarkus.datasource.reactive.url=" + endpoints.reactiveUrl(),
+                "-Dquarkus.datasource.jdbc.url=" + endpoints.jdbcUrl(),
+                "-Dquarkus.datasource.username=" + endpoints.postgresUser(),
+                "-Dquarkus.datasource.password=" + endpoints.postgresPassword()));
+        properties.forEach((key, value) -> command.add("-D" + key + "=" + value));
+        command.addAll(List.of("-jar", jar(name).toString()));
+        process = new ManagedProcess(name, command, jar(name).getParent(), log, Map.of());
+        process.start();
+    }
+
+    @Override
+    public void awaitHealthy(Duration timeout) {
+        process.awaitHealthy(timeout, this::ready);
+    }
+
+    @Override
+    public boolean healthy() {
+        return process != null && process.alive() && ready();
+    }
+
+    /** Readiness covers the Kafka channels and the database (SmallRye Health). */
+    public boolean ready() {
+        try {
+            HttpResponse<Void> response = HTTP.send(HttpRequest.newBuilder(
+                    URI.create("http://127.0.0.1:" + port + "/q/health/ready")).timeout(Duration.ofSeconds(2)).GET().build(),
+                    HttpResponse.BodyHandlers.discarding());
+            return response.statusCode() == 200;
+        } catch (Exception e) {
+            return false;
+        }
+    }
+
+    @Override
+    public void stop() {
+        if (process != null) {
+            process.stop(Duration.ofSeconds(30));
+        }
+    }
+
+    /** kill -9: no shutdown hook runs, nothing is flushed or committed. */
+    public void kill() {
+        if (process != null) {
+            process.kill();
+        }
+    }
+
+    public boolean alive() {
+        return process != null && process.alive();
+    }
+
+    @Override
+    public OptionalLong pid() {
+        return process == null ? OptionalLong.empty() : process.pid();
+    }
+}
