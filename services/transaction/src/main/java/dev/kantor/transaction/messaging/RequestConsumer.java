@@ -59,9 +59,8 @@ public class RequestConsumer {
             for (KafkaRecord<String, byte[]> record : batch) {
                 records.add(SourceRecord.of(record));
             }
+            long[] mark = {System.nanoTime()};
             // The registry client blocks on a schema cache miss: decoding runs on a worker thread.
-            long started = System.nanoTime();
-            long[] mark = {started};
             return context.blocking(() -> decode(records))
                     .invoke(() -> mark[0] = stage("decode", mark[0]))
                     .onFailure(TransientFailureException.class).invoke(e -> LOG.warnf("decoding failed, retrying: %s", e.getMessage()))
@@ -142,11 +141,16 @@ public class RequestConsumer {
         return now;
     }
 
+    /** kantor.transaction.records{outcome}: approved, rejected, redelivered (technical duplicate), duplicate (functional). */
     private void count(List<Step> steps) {
         for (Step step : steps) {
-            if (step instanceof Step.Publish p) {
-                String outcome = p.redelivered() ? "redelivered"
-                        : "TransactionApproved".equals(p.outcome().eventType) ? "approved" : "rejected";
+            String outcome = switch (step) {
+                case Step.Publish p when p.redelivered() -> "redelivered";
+                case Step.Publish p -> "TransactionApproved".equals(p.outcome().eventType) ? "approved" : "rejected";
+                case Step.DeadLetter d when d.reason().startsWith("functional duplicate") -> "duplicate";
+                case Step.DeadLetter d -> null; // poison: counted as dlt by DeadLetters
+            };
+            if (outcome != null) {
                 metrics.counter("kantor.transaction.records", "outcome", outcome).increment();
             }
         }

@@ -45,7 +45,11 @@ public class TransactionLedger {
     private final TransactionRules rules;
     private final Clock clock;
 
-    TransactionLedger(TransactionConfig config) {
+    private final String schema;
+
+    TransactionLedger(TransactionConfig config,
+            @org.eclipse.microprofile.config.inject.ConfigProperty(name = "quarkus.hibernate-orm.database.default-schema") String schema) {
+        this.schema = schema;
         this.rules = new TransactionRules(config.currencies(), config.maxRateAge());
         this.clock = Clock.systemUTC();
     }
@@ -55,9 +59,9 @@ public class TransactionLedger {
     }
 
     /**
-     * Decides and applies a batch in order, with a fixed number of queries whatever its size: what was processed,
-     * what is stored, the accounts, their balances and the rates are read once; the writes are flushed together at
-     * commit. Later requests of the batch see the effects of earlier ones.
+     * Decides and applies a batch in order, with a fixed number of statements whatever its size: what was processed,
+     * what is stored, the accounts, their balances and the rates are read once; the new rows go in one multi-row
+     * INSERT per table and the balances in one upsert. Later requests of the batch see the effects of earlier ones.
      */
     public Uni<List<Step>> process(List<Incoming> batch) {
         if (batch.isEmpty()) {
@@ -71,7 +75,9 @@ public class TransactionLedger {
             transactionIds.add(incoming.request().getTransactionId());
             accountIds.add(incoming.request().getAccountId());
         }
-        return ProcessedEvent.<ProcessedEvent>list("eventId in ?1", eventIds)
+        // Everything is read read-only: the batch writes its rows itself (BulkInsert), never by dirty checking.
+        return Panache.getSession().invoke(session -> session.setDefaultReadOnly(true))
+                .chain(() -> ProcessedEvent.<ProcessedEvent>list("eventId in ?1", eventIds))
                 .chain(processed -> StoredOutcome.<StoredOutcome>list("transactionId in ?1", transactionIds)
                 .chain(outcomes -> AccountView.<AccountView>list("accountId in ?1", accountIds)
                 .chain(accounts -> Balance.<Balance>list("accountId in ?1", accountIds)
@@ -82,8 +88,7 @@ public class TransactionLedger {
                     for (Incoming incoming : batch) {
                         steps.add(state.handle(incoming));
                     }
-                    return Panache.getSession().chain(session -> session.persistAll(state.created.toArray()))
-                            .replaceWith(steps);
+                    return Panache.getSession().chain(state::write).replaceWith(steps);
                 })))));
     }
 
@@ -96,6 +101,7 @@ public class TransactionLedger {
         final Map<Balance.Key, Balance> balances = new HashMap<>();
         final Map<String, Rate> rates = new HashMap<>();
         final List<Object> created = new ArrayList<>();
+        final Set<Balance> touched = new java.util.LinkedHashSet<>();
         final Instant now;
 
         BatchState(List<ProcessedEvent> processed, List<StoredOutcome> outcomes, List<AccountView> accounts,
@@ -151,9 +157,9 @@ public class TransactionLedger {
                     balance.currency = movement.currency();
                     balance.amount = BigDecimal.ZERO;
                     balances.put(key, balance);
-                    created.add(balance);
                 }
                 balance.amount = balance.amount.add(movement.value());
+                touched.add(balance);
                 after.add(money(new Amount(balance.amount, movement.currency())));
                 LedgerEntry entry = new LedgerEntry();
                 entry.id = UUID.randomUUID();
@@ -207,6 +213,32 @@ public class TransactionLedger {
             outcome.payload = payload;
             outcome.createdAt = now;
             return outcome;
+        }
+
+        /** Every row of the batch in one multi-row statement per table (the balances as one upsert). */
+        Uni<Void> write(org.hibernate.reactive.mutiny.Mutiny.Session session) {
+            BulkInsert processedRows = new BulkInsert(schema + ".processed_event",
+                    List.of("event_id", "transaction_id", "disposition", "processed_at"), null);
+            BulkInsert outcomeRows = new BulkInsert(schema + ".stored_outcome", List.of("transaction_id", "event_id",
+                    "request_event_id", "account_id", "event_type", "payload", "created_at"), null);
+            BulkInsert ledgerRows = new BulkInsert(schema + ".ledger_entry",
+                    List.of("id", "transaction_id", "account_id", "currency", "amount", "created_at"), null);
+            for (Object row : created) {
+                switch (row) {
+                    case ProcessedEvent p -> processedRows.add(p.eventId, p.transactionId, p.disposition.name(), p.processedAt);
+                    case StoredOutcome o -> outcomeRows.add(o.transactionId, o.eventId, o.requestEventId, o.accountId,
+                            o.eventType, o.payload, o.createdAt);
+                    case LedgerEntry e -> ledgerRows.add(e.id, e.transactionId, e.accountId, e.currency, e.amount, e.createdAt);
+                    default -> throw new IllegalStateException("unexpected row " + row);
+                }
+            }
+            BulkInsert balanceRows = new BulkInsert(schema + ".balance", List.of("account_id", "currency", "amount"),
+                    "on conflict (account_id, currency) do update set amount = excluded.amount");
+            touched.forEach(b -> balanceRows.add(b.accountId, b.currency, b.amount));
+            return processedRows.execute(session)
+                    .chain(() -> outcomeRows.execute(session))
+                    .chain(() -> ledgerRows.execute(session))
+                    .chain(() -> balanceRows.execute(session));
         }
 
         private void markProcessed(TransactionRequested request, ProcessedEvent.Disposition disposition) {
