@@ -82,6 +82,11 @@ public final class ServicePart implements Part {
                 "-Dquarkus.datasource.jdbc.url=" + endpoints.jdbcUrl(),
                 "-Dquarkus.datasource.username=" + endpoints.postgresUser(),
                 "-Dquarkus.datasource.password=" + endpoints.postgresPassword()));
+        // Extra JVM options for every service, e.g. a flight recording: KANTOR_SERVICE_JAVA_OPTS="-XX:StartFlightRecording=..."
+        String javaOptions = System.getenv("KANTOR_SERVICE_JAVA_OPTS");
+        if (javaOptions != null && !javaOptions.isBlank()) {
+            command.addAll(1, List.of(javaOptions.trim().split("\\s+")));
+        }
         properties.forEach((key, value) -> command.add("-D" + key + "=" + value));
         command.addAll(List.of("-jar", jar(name).toString()));
         process = new ManagedProcess(name, command, jar(name).getParent(), log, Map.of());
