@@ -20,7 +20,14 @@ import java.util.OptionalLong;
 public final class ServicePart implements Part {
 
     /** The services the launcher starts, with their HTTP ports, in start order. */
-    public static final Map<String, Integer> SERVICES = Map.of("transaction", 8082);
+    public static final Map<String, Integer> SERVICES = orderedServices();
+
+    private static Map<String, Integer> orderedServices() {
+        Map<String, Integer> services = new java.util.LinkedHashMap<>();
+        services.put("account", 8083);
+        services.put("transaction", 8082);
+        return java.util.Collections.unmodifiableMap(services);
+    }
 
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 

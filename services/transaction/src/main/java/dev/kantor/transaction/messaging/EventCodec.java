@@ -15,6 +15,9 @@ import org.apache.avro.specific.SpecificRecord;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import dev.kantor.events.EventDecoder;
+import dev.kantor.service.messaging.PoisonRecordException;
+import dev.kantor.service.messaging.RecordDecoder;
+import dev.kantor.service.messaging.SourceRecord;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -26,21 +29,15 @@ import jakarta.enterprise.context.ApplicationScoped;
 @ApplicationScoped
 public class EventCodec {
 
-    private final EventDecoder decoder;
+    private final RecordDecoder decoder;
 
     EventCodec(@ConfigProperty(name = "mp.messaging.connector.smallrye-kafka.apicurio.registry.url") String registry) {
-        this.decoder = new EventDecoder(registry);
+        this.decoder = new RecordDecoder(registry);
     }
 
     /** The record's value as the expected event type. */
     public <T extends SpecificRecord> T decode(SourceRecord record, Class<T> expected) throws PoisonRecordException {
-        try {
-            return decoder.decode(record.value(), expected);
-        } catch (EventDecoder.UndecodableEventException e) {
-            throw new PoisonRecordException("undecodable " + expected.getSimpleName() + ": " + e.getMessage(), e);
-        } catch (EventDecoder.RegistryUnavailableException e) {
-            throw new TransientFailureException(e.getMessage(), e);
-        }
+        return decoder.decode(record, expected);
     }
 
     public static byte[] toBinary(SpecificRecordBase event) {

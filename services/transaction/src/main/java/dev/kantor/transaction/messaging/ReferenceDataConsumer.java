@@ -6,6 +6,10 @@ import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.eclipse.microprofile.reactive.messaging.Message;
 import org.jboss.logging.Logger;
 
+import dev.kantor.service.messaging.MessageContext;
+import dev.kantor.service.messaging.PoisonRecordException;
+import dev.kantor.service.messaging.SourceRecord;
+import dev.kantor.service.messaging.TransientFailureException;
 import dev.kantor.events.AccountOpened;
 import dev.kantor.events.RateQuoted;
 import dev.kantor.transaction.config.TransactionConfig;

@@ -8,6 +8,10 @@ import org.apache.kafka.common.header.Header;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.jboss.logging.Logger;
 
+import dev.kantor.service.messaging.MessageContext;
+import dev.kantor.service.messaging.PoisonRecordException;
+import dev.kantor.service.messaging.SourceRecord;
+import dev.kantor.service.messaging.TransientFailureException;
 import dev.kantor.events.EventHeaders;
 import dev.kantor.events.TransactionRequested;
 import dev.kantor.transaction.config.TransactionConfig;

@@ -1,4 +1,4 @@
-package dev.kantor.transaction.messaging;
+package dev.kantor.service.messaging;
 
 import org.apache.kafka.common.header.Headers;
 import org.eclipse.microprofile.reactive.messaging.Message;
@@ -8,7 +8,7 @@ import io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordMetadata;
 /** Where a consumed record came from, kept so a dead letter can say it. */
 public record SourceRecord(String topic, int partition, long offset, String key, byte[] value, Headers headers) {
 
-    static SourceRecord of(Message<byte[]> message) {
+    public static SourceRecord of(Message<byte[]> message) {
         IncomingKafkaRecordMetadata<?, ?> meta = message.getMetadata(IncomingKafkaRecordMetadata.class)
                 .orElseThrow(() -> new IllegalStateException("not a Kafka record"));
         return new SourceRecord(meta.getTopic(), meta.getPartition(), meta.getOffset(),

@@ -1,4 +1,4 @@
-package dev.kantor.transaction.messaging;
+package dev.kantor.service.messaging;
 
 /** A record that no retry can fix (undecodable, unknown schema, contract violated): it goes to the DLT. */
 public class PoisonRecordException extends Exception {

@@ -1,4 +1,4 @@
-package dev.kantor.transaction.messaging;
+package dev.kantor.service.messaging;
 
 /** A failure that may pass (registry, database or broker unreachable): retried with back-off, never acked as done. */
 public class TransientFailureException extends RuntimeException {

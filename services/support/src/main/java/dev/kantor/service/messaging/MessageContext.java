@@ -1,4 +1,4 @@
-package dev.kantor.transaction.messaging;
+package dev.kantor.service.messaging;
 
 import java.time.Duration;
 import java.util.concurrent.Callable;
@@ -16,7 +16,7 @@ import io.vertx.core.Vertx;
  * The Vert.x context a message was delivered on, kept so that every step of its processing, including the ones
  * resumed after a retry's back-off on a timer thread, runs where Hibernate Reactive expects it (quarkus#34291).
  */
-final class MessageContext {
+public final class MessageContext {
 
     private static final Logger LOG = Logger.getLogger(MessageContext.class);
 
@@ -29,7 +29,7 @@ final class MessageContext {
     }
 
     /** The context of the message being handled; only valid on the thread that delivered it. */
-    static MessageContext current() {
+    public static MessageContext current() {
         Context context = Vertx.currentContext();
         if (context == null) {
             throw new IllegalStateException("messages must be handled on a Vert.x context");
@@ -38,12 +38,12 @@ final class MessageContext {
     }
 
     /** Runs blocking work on a worker thread and resumes on this context. */
-    <T> Uni<T> blocking(Callable<T> work) {
+    public <T> Uni<T> blocking(Callable<T> work) {
         return Uni.createFrom().completionStage(() -> context.executeBlocking(work, false).toCompletionStage());
     }
 
     /** One database transaction on this context, retried with back-off for as long as it fails. */
-    <T> Uni<T> transaction(String what, Supplier<Uni<T>> work, Duration initial, Duration max) {
+    public <T> Uni<T> transaction(String what, Supplier<Uni<T>> work, Duration initial, Duration max) {
         return Uni.createFrom().deferred(() -> Panache.withTransaction(work))
                 .runSubscriptionOn(executor)
                 .onFailure().invoke(e -> LOG.warnf("%s failed, retrying: %s", what, e.toString()))
