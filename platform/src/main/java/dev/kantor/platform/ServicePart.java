@@ -25,6 +25,7 @@ public final class ServicePart implements Part {
     private static Map<String, Integer> orderedServices() {
         Map<String, Integer> services = new java.util.LinkedHashMap<>();
         services.put("account", 8083);
+        services.put("rate", 8084);
         services.put("transaction", 8082);
         return java.util.Collections.unmodifiableMap(services);
     }
