@@ -56,7 +56,20 @@ class RateServiceTest {
         HttpResponse<String> one = get(rates + "/eur/usd");
         assertEquals(200, one.statusCode());
         assertTrue(one.body().contains("\"pair\":\"EUR/USD\""), one.body());
-        assertEquals(404, get(rates + "/EUR/XXX").statusCode());
+        HttpResponse<String> unknown = get(rates + "/EUR/XXX");
+        assertEquals(404, unknown.statusCode());
+        assertEquals("application/problem+json", unknown.headers().firstValue("Content-Type").orElse("").split(";")[0]);
+        assertTrue(unknown.body().contains("no rate for EUR/XXX"), unknown.body());
+        HttpResponse<String> malformed = get(rates + "/EURO/USD");
+        assertEquals(400, malformed.statusCode());
+        assertTrue(malformed.body().contains("\"field\":\"base\""), malformed.body());
+    }
+
+    @Test
+    void theApiIsDocumented() throws Exception {
+        HttpResponse<String> openapi = get(rates.toString().replace("/rates", "/q/openapi"));
+        assertEquals(200, openapi.statusCode());
+        assertTrue(openapi.body().contains("/rates/stream") && openapi.body().contains("/rates/{base}/{quote}"), openapi.body());
     }
 
     @Test

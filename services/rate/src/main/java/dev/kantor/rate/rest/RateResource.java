@@ -39,9 +39,17 @@ public class RateResource {
     @GET
     @Path("/{base}/{quote}")
     public RateView one(@PathParam("base") String base, @PathParam("quote") String quote) {
-        String pair = base.toUpperCase() + "/" + quote.toUpperCase();
+        String pair = currency("base", base) + "/" + currency("quote", quote);
         return latest.of(pair).map(q -> RateView.of(q, clock.instant()))
                 .orElseThrow(() -> new NotFoundException("no rate for " + pair));
+    }
+
+    private static String currency(String field, String value) {
+        String code = value.toUpperCase(java.util.Locale.ROOT);
+        if (!code.matches("[A-Z]{3}")) {
+            throw new ProblemMapper.InvalidParameterException(field, field + " must be a three-letter ISO 4217 code, was '" + value + "'");
+        }
+        return code;
     }
 
     /**
