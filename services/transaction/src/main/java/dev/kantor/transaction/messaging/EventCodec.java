@@ -10,15 +10,14 @@ import org.apache.avro.io.DecoderFactory;
 import org.apache.avro.io.EncoderFactory;
 import org.apache.avro.specific.SpecificDatumReader;
 import org.apache.avro.specific.SpecificDatumWriter;
-import org.apache.avro.specific.SpecificRecordBase;
 import org.apache.avro.specific.SpecificRecord;
+import org.apache.avro.specific.SpecificRecordBase;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import dev.kantor.events.EventDecoder;
 import dev.kantor.service.messaging.PoisonRecordException;
 import dev.kantor.service.messaging.RecordDecoder;
 import dev.kantor.service.messaging.SourceRecord;
-
 import jakarta.enterprise.context.ApplicationScoped;
 
 /**

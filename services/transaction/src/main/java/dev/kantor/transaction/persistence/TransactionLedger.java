@@ -1,16 +1,16 @@
 package dev.kantor.transaction.persistence;
 
 import java.math.BigDecimal;
+import java.math.RoundingMode;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.HashSet;
-import java.math.RoundingMode;
 import java.util.UUID;
 
 import dev.kantor.events.Money;
