@@ -1,9 +1,5 @@
 package dev.kantor.platform;
 
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -13,8 +9,6 @@ import java.util.OptionalLong;
 
 /** The Apicurio Registry, from its Maven Central distribution, storing schemas in PostgreSQL so ids survive restarts. */
 public final class RegistryPart implements Part {
-
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
     private final Path workDir;
     private final Path log;
@@ -93,14 +87,7 @@ public final class RegistryPart implements Part {
     }
 
     private boolean answers() {
-        try {
-            HttpResponse<Void> response = HTTP.send(HttpRequest.newBuilder(
-                    URI.create("http://127.0.0.1:" + managementPort() + "/health/ready"))
-                    .timeout(Duration.ofSeconds(2)).GET().build(), HttpResponse.BodyHandlers.discarding());
-            return response.statusCode() == 200;
-        } catch (Exception e) {
-            return false;
-        }
+        return Ports.answersOk("http://127.0.0.1:" + managementPort() + "/health/ready");
     }
 
     @Override

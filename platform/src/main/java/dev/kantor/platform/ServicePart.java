@@ -1,9 +1,5 @@
 package dev.kantor.platform;
 
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -29,8 +25,6 @@ public final class ServicePart implements Part {
         services.put("transaction", 8082);
         return java.util.Collections.unmodifiableMap(services);
     }
-
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
     private final String name;
     private final int port;
@@ -111,16 +105,9 @@ public final class ServicePart implements Part {
         return process != null && process.alive() && ready();
     }
 
-    /** Readiness covers the Kafka channels and the database (SmallRye Health). */
+    /** The service's own readiness (SmallRye Health: its Kafka channels, and its database or feed). */
     public boolean ready() {
-        try {
-            HttpResponse<Void> response = HTTP.send(HttpRequest.newBuilder(
-                    URI.create("http://127.0.0.1:" + port + "/q/health/ready")).timeout(Duration.ofSeconds(2)).GET().build(),
-                    HttpResponse.BodyHandlers.discarding());
-            return response.statusCode() == 200;
-        } catch (Exception e) {
-            return false;
-        }
+        return Ports.answersOk("http://127.0.0.1:" + port + "/q/health/ready");
     }
 
     @Override

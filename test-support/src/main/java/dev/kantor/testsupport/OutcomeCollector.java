@@ -5,7 +5,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicLong;
 
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -39,7 +38,6 @@ public final class OutcomeCollector implements AutoCloseable {
     private final KafkaConsumer<String, byte[]> consumer;
     private final EventDecoder decoder;
     private final Map<String, Outcome> outcomes = new ConcurrentHashMap<>();
-    private final AtomicLong records = new AtomicLong();
     private final Thread poller;
     private volatile RuntimeException failure;
     private volatile boolean closed;
@@ -81,7 +79,6 @@ public final class OutcomeCollector implements AutoCloseable {
                     outcome.eventIds.add(eventId);
                     outcome.event = event;
                     outcome.deliveries++;
-                    records.incrementAndGet();
                 }
             }
         } catch (WakeupException e) {
@@ -99,20 +96,11 @@ public final class OutcomeCollector implements AutoCloseable {
         return outcomes.size();
     }
 
-    /** How many outcome records were read (redeliveries included). */
-    public long records() {
-        return records.get();
-    }
-
     public Outcome outcome(String transactionId) {
         return outcomes.get(transactionId);
     }
 
-    public Map<String, Outcome> all() {
-        return outcomes;
-    }
-
-    /** Waits until at least {@code count} of the given ids have an outcome. */
+    /** Waits until every one of the given ids has an outcome. */
     public void awaitAll(Set<String> transactionIds, Duration timeout) {
         Awaitility.await().atMost(timeout).pollInterval(Duration.ofMillis(100))
                 .until(() -> {

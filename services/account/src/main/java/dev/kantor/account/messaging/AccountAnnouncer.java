@@ -1,18 +1,14 @@
 package dev.kantor.account.messaging;
 
-import java.nio.charset.StandardCharsets;
 
-import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.eclipse.microprofile.reactive.messaging.Channel;
-import org.eclipse.microprofile.reactive.messaging.Message;
 import org.eclipse.microprofile.reactive.messaging.OnOverflow;
 
 import dev.kantor.account.persistence.Account;
 import dev.kantor.events.AccountOpened;
-import dev.kantor.events.EventHeaders;
+import dev.kantor.service.messaging.EventMessage;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.reactive.messaging.MutinyEmitter;
-import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
@@ -30,10 +26,6 @@ public class AccountAnnouncer {
         AccountOpened event = AccountOpened.newBuilder().setEventId(account.eventId).setAccountId(account.accountId)
                 .setRequestId(account.requestId).setUserId(account.userId).setBaseCurrency(account.baseCurrency)
                 .setDisplayName(account.displayName).setOpenedAt(account.openedAt).build();
-        RecordHeaders headers = new RecordHeaders();
-        headers.add(EventHeaders.EVENT_ID, account.eventId.getBytes(StandardCharsets.UTF_8));
-        headers.add(EventHeaders.EVENT_TYPE, "AccountOpened".getBytes(StandardCharsets.UTF_8));
-        return accounts.sendMessage(Message.of(event).addMetadata(OutgoingKafkaRecordMetadata.<String>builder()
-                .withKey(account.accountId).withHeaders(headers).build()));
+        return accounts.sendMessage(EventMessage.of(account.accountId, account.eventId, "AccountOpened", event));
     }
 }

@@ -1,21 +1,18 @@
 package dev.kantor.rate.messaging;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.UUID;
 
-import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.eclipse.microprofile.reactive.messaging.Channel;
-import org.eclipse.microprofile.reactive.messaging.Message;
 import org.eclipse.microprofile.reactive.messaging.OnOverflow;
 import org.jboss.logging.Logger;
 
-import dev.kantor.events.EventHeaders;
 import dev.kantor.events.RateQuoted;
 import dev.kantor.rate.config.RateConfig;
 import dev.kantor.rate.domain.LatestRates;
 import dev.kantor.rate.domain.Quote;
 import dev.kantor.rate.feed.RateFeed;
+import dev.kantor.service.messaging.EventMessage;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
@@ -24,7 +21,6 @@ import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.operators.multi.processors.BroadcastProcessor;
 import io.smallrye.mutiny.subscription.Cancellable;
 import io.smallrye.reactive.messaging.MutinyEmitter;
-import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
@@ -81,11 +77,7 @@ public class QuotePublisher {
         RateQuoted event = RateQuoted.newBuilder().setEventId(eventId).setPair(quote.pair()).setBaseCurrency(quote.base())
                 .setQuoteCurrency(quote.quote()).setRate(quote.rate()).setQuotedAt(quote.quotedAt()).setSource(quote.source())
                 .build();
-        RecordHeaders headers = new RecordHeaders();
-        headers.add(EventHeaders.EVENT_ID, eventId.getBytes(StandardCharsets.UTF_8));
-        headers.add(EventHeaders.EVENT_TYPE, "RateQuoted".getBytes(StandardCharsets.UTF_8));
-        return rates.sendMessage(Message.of(event).addMetadata(OutgoingKafkaRecordMetadata.<String>builder()
-                        .withKey(quote.pair()).withHeaders(headers).build()))
+        return rates.sendMessage(EventMessage.of(quote.pair(), eventId, "RateQuoted", event))
                 .invoke(() -> {
                     latest.put(quote, clock.instant());
                     metrics.counter("kantor.rate.quotes", "source", quote.source()).increment();

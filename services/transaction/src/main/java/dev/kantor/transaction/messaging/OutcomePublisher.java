@@ -1,19 +1,15 @@
 package dev.kantor.transaction.messaging;
 
-import java.nio.charset.StandardCharsets;
 
-import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.eclipse.microprofile.reactive.messaging.Channel;
-import org.eclipse.microprofile.reactive.messaging.Message;
 import org.eclipse.microprofile.reactive.messaging.OnOverflow;
 
-import dev.kantor.events.EventHeaders;
 import dev.kantor.events.TransactionApproved;
 import dev.kantor.events.TransactionRejected;
+import dev.kantor.service.messaging.EventMessage;
 import dev.kantor.transaction.persistence.StoredOutcome;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.reactive.messaging.MutinyEmitter;
-import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
@@ -32,16 +28,11 @@ public class OutcomePublisher {
     MutinyEmitter<TransactionRejected> rejected;
 
     public Uni<Void> publish(StoredOutcome outcome) {
-        RecordHeaders headers = new RecordHeaders();
-        headers.add(EventHeaders.EVENT_ID, outcome.eventId.getBytes(StandardCharsets.UTF_8));
-        headers.add(EventHeaders.EVENT_TYPE, outcome.eventType.getBytes(StandardCharsets.UTF_8));
-        OutgoingKafkaRecordMetadata<String> metadata = OutgoingKafkaRecordMetadata.<String>builder()
-                .withKey(outcome.accountId).withHeaders(headers).build();
         if ("TransactionApproved".equals(outcome.eventType)) {
             TransactionApproved event = EventCodec.fromBinary(outcome.payload, TransactionApproved.class);
-            return approved.sendMessage(Message.of(event).addMetadata(metadata));
+            return approved.sendMessage(EventMessage.of(outcome.accountId, outcome.eventId, outcome.eventType, event));
         }
         TransactionRejected event = EventCodec.fromBinary(outcome.payload, TransactionRejected.class);
-        return rejected.sendMessage(Message.of(event).addMetadata(metadata));
+        return rejected.sendMessage(EventMessage.of(outcome.accountId, outcome.eventId, outcome.eventType, event));
     }
 }

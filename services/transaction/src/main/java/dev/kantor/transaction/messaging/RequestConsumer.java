@@ -39,6 +39,8 @@ public class RequestConsumer {
     private final DeadLetters deadLetters;
     private final MeterRegistry metrics;
     private final TransactionConfig config;
+    /** kantor.transaction.records{outcome}, looked up once: they are counted for every record. */
+    private final java.util.Map<String, io.micrometer.core.instrument.Counter> recordCounters = new java.util.HashMap<>();
 
     RequestConsumer(EventCodec codec, TransactionLedger ledger, OutcomePublisher outcomes, DeadLetters deadLetters,
             MeterRegistry metrics, TransactionConfig config) {
@@ -48,6 +50,9 @@ public class RequestConsumer {
         this.deadLetters = deadLetters;
         this.metrics = metrics;
         this.config = config;
+        for (String outcome : java.util.List.of("approved", "rejected", "redelivered", "duplicate")) {
+            recordCounters.put(outcome, metrics.counter("kantor.transaction.records", "outcome", outcome));
+        }
     }
 
     /** A decoded batch: requests for the ledger, and poison records with why. */
@@ -155,7 +160,7 @@ public class RequestConsumer {
                 case Step.DeadLetter d -> null; // poison: counted as dlt by DeadLetters
             };
             if (outcome != null) {
-                metrics.counter("kantor.transaction.records", "outcome", outcome).increment();
+                recordCounters.get(outcome).increment();
             }
         }
     }
