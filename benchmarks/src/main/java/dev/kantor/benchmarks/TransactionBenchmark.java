@@ -1,13 +1,8 @@
 package dev.kantor.benchmarks;
 
 import java.math.BigDecimal;
-import java.net.ServerSocket;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.LocalDateTime;
-import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -25,6 +20,7 @@ import dev.kantor.events.TransactionRequested;
 import dev.kantor.platform.Endpoints;
 import dev.kantor.platform.LocalPlatform;
 import dev.kantor.platform.PlatformConfig;
+import dev.kantor.platform.Ports;
 import dev.kantor.platform.ServicePart;
 import dev.kantor.testsupport.KafkaTestClient;
 import dev.kantor.testsupport.OutcomeCollector;
@@ -41,7 +37,7 @@ import dev.kantor.testsupport.OutcomeCollector;
 public final class TransactionBenchmark {
 
     public static void main(String[] args) throws Exception {
-        Map<String, String> options = options(args);
+        Map<String, String> options = Results.options(args);
         int requests = Integer.parseInt(options.getOrDefault("requests", "50000"));
         int accounts = Integer.parseInt(options.getOrDefault("accounts", "1000"));
         int rate = Integer.parseInt(options.getOrDefault("rate", "0"));
@@ -62,21 +58,13 @@ public final class TransactionBenchmark {
             lines.add(run(endpoints, batchSize, count, accounts, rate));
             System.out.println(lines.get(lines.size() - 1));
         }
-        Path results = PlatformConfig.projectRoot().resolve("benchmarks/results");
-        Files.createDirectories(results);
-        Path file = results.resolve("transaction-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")) + ".tsv");
-        Files.write(file, lines);
-        System.out.println(String.join("\n", lines));
-        System.out.println("written to " + file);
+        Results.write("transaction", lines);
         System.exit(0);
     }
 
     private static String run(Endpoints endpoints, int batchSize, int requests, int accountCount, int rate) throws Exception {
         String run = "bench-" + UUID.randomUUID().toString().substring(0, 8);
-        int port;
-        try (ServerSocket socket = new ServerSocket(0)) {
-            port = socket.getLocalPort();
-        }
+        int port = Ports.any();
         ServicePart service = new ServicePart("transaction", port, endpoints,
                 PlatformConfig.projectRoot().resolve("benchmarks/results/" + run + ".log"),
                 Map.of("kantor.transaction.batch-size", Integer.toString(batchSize),
@@ -165,13 +153,5 @@ public final class TransactionBenchmark {
 
     private static Instant now() {
         return Instant.now().truncatedTo(ChronoUnit.MILLIS);
-    }
-
-    private static Map<String, String> options(String[] args) {
-        Map<String, String> options = new HashMap<>();
-        for (int i = 0; i + 1 < args.length; i += 2) {
-            options.put(args[i].replaceFirst("^--", ""), args[i + 1]);
-        }
-        return options;
     }
 }

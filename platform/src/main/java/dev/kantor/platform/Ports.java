@@ -26,6 +26,15 @@ public final class Ports {
         }
     }
 
+    /** A port nothing listens on now, chosen by the operating system (for a service started by a test or benchmark). */
+    public static int any() {
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+            return socket.getLocalPort();
+        } catch (java.io.IOException e) {
+            throw new PlatformException("no free port", e);
+        }
+    }
+
     public static boolean free(int port) {
         try (ServerSocket socket = new ServerSocket()) {
             socket.setReuseAddress(true);

@@ -23,6 +23,7 @@ public final class ServicePart implements Part {
         services.put("account", 8083);
         services.put("rate", 8084);
         services.put("transaction", 8082);
+        services.put("wallet", 8085);
         return java.util.Collections.unmodifiableMap(services);
     }
 

@@ -66,6 +66,11 @@ public final class KafkaTestClient implements AutoCloseable {
         sendRaw(topic, key, value, headers);
     }
 
+    /** An event in the wire format of the given topic's schema, for sending somewhere it does not belong. */
+    public byte[] encode(String topic, SpecificRecordBase event) {
+        return serializer.serialize(topic, event);
+    }
+
     public void sendRaw(String topic, String key, byte[] value, Map<String, String> headers) {
         try {
             sendAsync(topic, key, value, headers).get(30, TimeUnit.SECONDS);
@@ -90,6 +95,21 @@ public final class KafkaTestClient implements AutoCloseable {
 
     public void flush() {
         producer.flush();
+    }
+
+    /** The end offset of every partition of the given topics, keyed "topic-partition". */
+    public Map<String, Long> endOffsets(String... topics) {
+        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, endpoints.kafkaBootstrapServers(),
+                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false), new StringDeserializer(), new ByteArrayDeserializer())) {
+            List<TopicPartition> partitions = new ArrayList<>();
+            for (String topic : topics) {
+                consumer.partitionsFor(topic).forEach(p -> partitions.add(new TopicPartition(topic, p.partition())));
+            }
+            Map<String, Long> ends = new java.util.TreeMap<>();
+            consumer.endOffsets(partitions).forEach((tp, end) -> ends.put(tp.topic() + "-" + tp.partition(), end));
+            return ends;
+        }
     }
 
     /** Starts reading a topic from its current end: only what is produced from now on is seen. */

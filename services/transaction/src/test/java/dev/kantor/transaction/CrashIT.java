@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.math.BigDecimal;
 import java.math.RoundingMode;
-import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -35,6 +34,7 @@ import dev.kantor.events.TransactionKind;
 import dev.kantor.events.TransactionRequested;
 import dev.kantor.platform.Endpoints;
 import dev.kantor.platform.LocalPlatform;
+import dev.kantor.platform.Ports;
 import dev.kantor.platform.ServicePart;
 import dev.kantor.testsupport.KafkaTestClient;
 import dev.kantor.testsupport.OutcomeCollector;
@@ -67,7 +67,7 @@ class CrashIT {
         Endpoints endpoints = platform.ensureRunning();
         endpoints.parts().stream().filter(p -> p.name().equals("transaction") && p.pid() > 0)
                 .forEach(p -> platform.part("transaction", "stop"));
-        service = new ServicePart("transaction", freePort(), endpoints,
+        service = new ServicePart("transaction", Ports.any(), endpoints,
                 Path.of("target", "crash-it-transaction.log").toAbsolutePath(),
                 Map.of("kantor.transaction.max-rate-age", "PT1H"));
         service.start();
@@ -208,11 +208,5 @@ class CrashIT {
 
     private static Instant now() {
         return Instant.now().truncatedTo(ChronoUnit.MILLIS);
-    }
-
-    private static int freePort() throws Exception {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
     }
 }

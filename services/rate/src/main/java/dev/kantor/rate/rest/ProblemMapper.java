@@ -2,6 +2,7 @@ package dev.kantor.rate.rest;
 
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
+import dev.kantor.service.rest.Problem;
 import jakarta.ws.rs.NotFoundException;
 import jakarta.ws.rs.core.Response;
 

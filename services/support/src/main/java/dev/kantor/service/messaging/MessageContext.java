@@ -37,6 +37,16 @@ public final class MessageContext {
         return new MessageContext(context);
     }
 
+    /**
+     * A fresh duplicated context for work that no message started (a timer, a scheduled job), marked safe for
+     * Hibernate Reactive like the contexts messages are delivered on.
+     */
+    public static MessageContext detached(Vertx vertx) {
+        Context context = io.smallrye.common.vertx.VertxContext.createNewDuplicatedContext(vertx.getOrCreateContext());
+        io.quarkus.vertx.core.runtime.context.VertxContextSafetyToggle.setContextSafe(context, true);
+        return new MessageContext(context);
+    }
+
     /** Runs blocking work on a worker thread and resumes on this context. */
     public <T> Uni<T> blocking(Callable<T> work) {
         return Uni.createFrom().completionStage(() -> context.executeBlocking(work, false).toCompletionStage());
@@ -44,9 +54,13 @@ public final class MessageContext {
 
     /** One database transaction on this context, retried with back-off for as long as it fails. */
     public <T> Uni<T> transaction(String what, Supplier<Uni<T>> work, Duration initial, Duration max) {
-        return Uni.createFrom().deferred(() -> Panache.withTransaction(work))
-                .runSubscriptionOn(executor)
+        return transaction(work)
                 .onFailure().invoke(e -> LOG.warnf("%s failed, retrying: %s", what, e.toString()))
                 .onFailure().retry().withBackOff(initial, max).indefinitely();
+    }
+
+    /** One database transaction on this context; a failure is the caller's to handle. */
+    public <T> Uni<T> transaction(Supplier<Uni<T>> work) {
+        return Uni.createFrom().deferred(() -> Panache.withTransaction(work)).runSubscriptionOn(executor);
     }
 }

@@ -18,6 +18,7 @@ import dev.kantor.events.RejectionReason;
 import dev.kantor.events.TransactionApproved;
 import dev.kantor.events.TransactionRejected;
 import dev.kantor.events.TransactionRequested;
+import dev.kantor.service.persistence.BulkInsert;
 import dev.kantor.transaction.config.TransactionConfig;
 import dev.kantor.transaction.domain.Amount;
 import dev.kantor.transaction.domain.Decision;

@@ -1,4 +1,4 @@
-package dev.kantor.transaction.persistence;
+package dev.kantor.service.persistence;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -11,7 +11,7 @@ import io.smallrye.mutiny.Uni;
  * Writes many rows of one table in a few multi-row INSERT statements inside the caller's transaction: one round
  * trip per chunk instead of one per row, which is what makes a batch of hundreds of requests cheap.
  */
-final class BulkInsert {
+public final class BulkInsert {
 
     /** PostgreSQL binds at most 65,535 parameters per statement. */
     private static final int MAX_PARAMETERS = 60_000;
@@ -21,20 +21,20 @@ final class BulkInsert {
     private final String onConflict;
     private final List<Object[]> rows = new ArrayList<>();
 
-    BulkInsert(String table, List<String> columns, String onConflict) {
+    public BulkInsert(String table, List<String> columns, String onConflict) {
         this.table = table;
         this.columns = List.copyOf(columns);
         this.onConflict = onConflict;
     }
 
-    void add(Object... values) {
+    public void add(Object... values) {
         if (values.length != columns.size()) {
             throw new IllegalArgumentException(table + " takes " + columns.size() + " values, got " + values.length);
         }
         rows.add(values);
     }
 
-    Uni<Void> execute(Mutiny.Session session) {
+    public Uni<Void> execute(Mutiny.Session session) {
         int perStatement = Math.max(1, MAX_PARAMETERS / columns.size());
         Uni<Void> chain = Uni.createFrom().voidItem();
         for (int from = 0; from < rows.size(); from += perStatement) {
