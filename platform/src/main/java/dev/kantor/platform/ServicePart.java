@@ -24,6 +24,7 @@ public final class ServicePart implements Part {
         services.put("rate", 8084);
         services.put("transaction", 8082);
         services.put("wallet", 8085);
+        services.put("gateway", 8080);
         return java.util.Collections.unmodifiableMap(services);
     }
 
@@ -61,6 +62,9 @@ public final class ServicePart implements Part {
 
     @Override
     public String address() {
+        if (name.equals("gateway")) {
+            return "http://127.0.0.1:" + port + "/ (the web page; API /api, Swagger UI /q/swagger-ui)";
+        }
         return "http://127.0.0.1:" + port + " (health /q/health, metrics /q/metrics)";
     }
 

@@ -21,6 +21,8 @@ public final class DeadLetter {
     public static final String SOURCE_OFFSET = "dlt-source-offset";
     public static final String CONSUMER_GROUP = "dlt-consumer-group";
 
+    private static final org.jboss.logging.Logger LOG = org.jboss.logging.Logger.getLogger(DeadLetter.class);
+
     private DeadLetter() {
     }
 
@@ -41,6 +43,25 @@ public final class DeadLetter {
         OutgoingKafkaRecordMetadata<String> metadata = OutgoingKafkaRecordMetadata.<String>builder()
                 .withKey(record.key()).withHeaders(headers).build();
         return Message.of(record.value() == null ? new byte[0] : record.value()).addMetadata(metadata);
+    }
+
+    /**
+     * Sends the poison records of a batch to a byte[] DLT channel; completes when the broker has all of them.
+     * Sending is retried with back-off for as long as it fails: a record is never acked without its dead letter.
+     */
+    public static io.smallrye.mutiny.Uni<Void> sendAll(io.smallrye.reactive.messaging.MutinyEmitter<byte[]> emitter,
+            java.util.List<Poison> poison, String group, java.time.Duration initial, java.time.Duration max) {
+        if (poison.isEmpty()) {
+            return io.smallrye.mutiny.Uni.createFrom().voidItem();
+        }
+        java.util.List<io.smallrye.mutiny.Uni<Void>> sends = new java.util.ArrayList<>();
+        for (Poison p : poison) {
+            LOG.warnf("dead-lettering %s-%d@%d: %s", p.record().topic(), p.record().partition(), p.record().offset(), p.failure().getMessage());
+            sends.add(io.smallrye.mutiny.Uni.createFrom().deferred(() -> emitter.sendMessage(of(p.record(), p.failure().getMessage(), p.cause(), group)))
+                    .onFailure().invoke(e -> LOG.warnf("dead-lettering failed, retrying: %s", e.toString()))
+                    .onFailure().retry().withBackOff(initial, max).indefinitely());
+        }
+        return io.smallrye.mutiny.Uni.join().all(sends).andFailFast().replaceWithVoid();
     }
 
     private static byte[] utf8(String value) {

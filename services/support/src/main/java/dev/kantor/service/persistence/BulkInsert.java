@@ -34,6 +34,10 @@ public final class BulkInsert {
         rows.add(values);
     }
 
+    public int size() {
+        return rows.size();
+    }
+
     public Uni<Void> execute(Mutiny.Session session) {
         int perStatement = Math.max(1, MAX_PARAMETERS / columns.size());
         Uni<Void> chain = Uni.createFrom().voidItem();

@@ -11,7 +11,7 @@ public interface WalletConfig {
     /** At most one WalletUpdated per wallet per interval, however fast balances and rates change. */
     Duration publishInterval();
 
-    /** How often due wallets are looked for (the scheduler reads it as kantor.wallet.publish-tick). */
+    /** How often due wallets are looked for: a change waits at most about one interval plus one tick. */
     Duration publishTick();
 
     /** How many dirty wallets one publication round claims. */

@@ -17,6 +17,7 @@ import dev.kantor.events.RateQuoted;
 import dev.kantor.events.TransactionApproved;
 import dev.kantor.service.messaging.DeadLetter;
 import dev.kantor.service.messaging.MessageContext;
+import dev.kantor.service.messaging.Poison;
 import dev.kantor.service.messaging.PoisonRecordException;
 import dev.kantor.service.messaging.RecordDecoder;
 import dev.kantor.service.messaging.SourceRecord;
@@ -75,10 +76,6 @@ public class EventConsumer {
 
     /** A decoded batch and the records that could not be decoded, with why. */
     record Decoded(Projection.Batch batch, List<Poison> poison) {
-    }
-
-    /** A record for the DLT and the failure that made it one. */
-    record Poison(SourceRecord record, PoisonRecordException cause) {
     }
 
     @Incoming("wallet-events")
@@ -142,18 +139,7 @@ public class EventConsumer {
     }
 
     private Uni<Void> deadLetter(List<Poison> poison) {
-        if (poison.isEmpty()) {
-            return Uni.createFrom().voidItem();
-        }
-        List<Uni<Void>> sends = new ArrayList<>();
-        for (Poison p : poison) {
-            LOG.warnf("dead-lettering %s-%d@%d: %s", p.record().topic(), p.record().partition(), p.record().offset(), p.cause().getMessage());
-            Throwable cause = p.cause().getCause() == null ? p.cause() : p.cause().getCause();
-            sends.add(Uni.createFrom().deferred(() -> deadLetters.sendMessage(DeadLetter.of(p.record(), p.cause().getMessage(), cause, group)))
-                    .onFailure().invoke(e -> LOG.warnf("dead-lettering failed, retrying: %s", e.toString()))
-                    .onFailure().retry().withBackOff(config.retryInitial(), config.retryMax()).indefinitely()
-                    .invoke(() -> dead.increment()));
-        }
-        return Uni.join().all(sends).andFailFast().replaceWithVoid();
+        return DeadLetter.sendAll(deadLetters, poison, group, config.retryInitial(), config.retryMax())
+                .invoke(() -> dead.increment(poison.size()));
     }
 }

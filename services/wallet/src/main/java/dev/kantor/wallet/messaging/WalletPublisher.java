@@ -19,11 +19,12 @@ import dev.kantor.wallet.persistence.Projection;
 import dev.kantor.wallet.persistence.WalletStore;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.quarkus.scheduler.Scheduled;
+import io.quarkus.runtime.StartupEvent;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.reactive.messaging.MutinyEmitter;
 import io.vertx.core.Vertx;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 
 /**
@@ -51,6 +52,7 @@ public class WalletPublisher {
     MutinyEmitter<WalletUpdated> wallets;
 
     private final Clock clock = Clock.systemUTC();
+    private final java.util.concurrent.atomic.AtomicBoolean running = new java.util.concurrent.atomic.AtomicBoolean();
     private Counter published;
 
     @Inject
@@ -58,8 +60,15 @@ public class WalletPublisher {
         published = metrics.counter("kantor.wallet.published");
     }
 
-    @Scheduled(every = "${kantor.wallet.publish-tick}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
-            delayed = "${kantor.wallet.publish-tick}")
+    /** Quarkus' scheduler runs nothing more often than once a second, so the round is a Vert.x timer. */
+    void start(@Observes StartupEvent event) {
+        vertx.setPeriodic(config.publishTick().toMillis(), id -> {
+            if (running.compareAndSet(false, true)) {
+                publishDue().onTermination().invoke(() -> running.set(false)).subscribe().with(ok -> { });
+            }
+        });
+    }
+
     Uni<Void> publishDue() {
         MessageContext context = MessageContext.detached(vertx);
         return context.transaction(() -> store.claimDue(clock.instant(), config.publishInterval(), config.publishBatch()))

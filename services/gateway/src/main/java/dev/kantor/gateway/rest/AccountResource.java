@@ -1,0 +1,112 @@
+package dev.kantor.gateway.rest;
+
+import java.time.Clock;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import org.eclipse.microprofile.openapi.annotations.Operation;
+
+import dev.kantor.gateway.config.GatewayConfig;
+import dev.kantor.gateway.domain.RequestRules;
+import dev.kantor.gateway.messaging.RequestPublisher;
+import dev.kantor.gateway.persistence.OpeningRequest;
+import dev.kantor.gateway.persistence.OwnedAccount;
+import io.quarkus.hibernate.reactive.panache.Panache;
+import io.quarkus.hibernate.reactive.panache.common.WithSession;
+import io.smallrye.mutiny.Uni;
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+
+/** Opening and listing the caller's accounts. */
+@Path("/api/accounts")
+@RolesAllowed("user")
+@Produces(MediaType.APPLICATION_JSON)
+public class AccountResource {
+
+    @Inject
+    Identity identity;
+
+    @Inject
+    RequestPublisher publisher;
+
+    @Inject
+    GatewayConfig config;
+
+    private final Clock clock = Clock.systemUTC();
+
+    @POST
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Ask for an account ({\"baseCurrency\": \"EUR\", \"displayName\": \"Savings\"}); 202 with its id")
+    public Uni<Response> open(String body, @HeaderParam("Idempotency-Key") String key) {
+        RequestRules rules = new RequestRules(config.currencies(), config.displayNameMax());
+        JsonBody json = JsonBody.parse(body);
+        String baseCurrency = json.text("baseCurrency");
+        String displayName = json.text("displayName");
+        rules.opening(baseCurrency, displayName);
+        rules.idempotencyKey(key);
+        String user = identity.user();
+        String idempotencyKey = key != null ? key : UUID.randomUUID().toString();
+        return Panache.withTransaction(() -> OpeningRequest.<OpeningRequest>find("userId = ?1 and idempotencyKey = ?2", user, idempotencyKey)
+                        .firstResult().chain(existing -> {
+                            if (existing != null) {
+                                return Uni.createFrom().item(existing);
+                            }
+                            OpeningRequest request = new OpeningRequest();
+                            request.requestId = UUID.randomUUID().toString();
+                            request.userId = user;
+                            request.idempotencyKey = idempotencyKey;
+                            request.accountId = "acc-" + UUID.randomUUID();
+                            request.eventId = UUID.randomUUID().toString();
+                            request.baseCurrency = baseCurrency;
+                            request.displayName = displayName.strip();
+                            request.requestedAt = clock.instant().truncatedTo(ChronoUnit.MILLIS);
+                            return request.persist().replaceWith(request);
+                        }))
+                .chain(request -> (request.published ? Uni.createFrom().voidItem()
+                        : publisher.publish(request).chain(() -> Panache.withTransaction(() -> OpeningRequest.update(
+                                "published = true where requestId = ?1", request.requestId)).replaceWithVoid()))
+                        .replaceWith(Response.accepted(Map.of("accountId", request.accountId, "requestId", request.requestId,
+                                "status", "OPENING")).build()));
+    }
+
+    @GET
+    @WithSession
+    @Operation(summary = "The caller's accounts, opened and still opening")
+    public Uni<List<Map<String, Object>>> list() {
+        String user = identity.user();
+        return OwnedAccount.<OwnedAccount>list("userId = ?1 order by openedAt", user).chain(accounts ->
+                OpeningRequest.<OpeningRequest>list("userId = ?1 order by requestedAt", user).map(openings -> {
+                    List<Map<String, Object>> answer = new ArrayList<>();
+                    java.util.Set<String> opened = new java.util.HashSet<>();
+                    for (OwnedAccount a : accounts) {
+                        opened.add(a.accountId);
+                        Map<String, Object> json = new LinkedHashMap<>();
+                        json.put("accountId", a.accountId);
+                        json.put("baseCurrency", a.baseCurrency);
+                        json.put("displayName", a.displayName);
+                        json.put("status", "OPEN");
+                        json.put("openedAt", a.openedAt.toString());
+                        answer.add(json);
+                    }
+                    for (OpeningRequest o : openings) {
+                        if (!opened.contains(o.accountId)) {
+                            answer.add(Map.of("accountId", o.accountId, "baseCurrency", o.baseCurrency, "displayName", o.displayName,
+                                    "status", "OPENING"));
+                        }
+                    }
+                    return answer;
+                }));
+    }
+}

@@ -1,0 +1,47 @@
+package dev.kantor.gateway.rest;
+
+import java.util.Map;
+import java.util.Set;
+
+import org.eclipse.microprofile.openapi.annotations.Operation;
+
+import dev.kantor.gateway.config.GatewayConfig;
+import dev.kantor.gateway.domain.FieldError;
+import io.smallrye.jwt.build.Jwt;
+import jakarta.annotation.security.PermitAll;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+
+/**
+ * The dev-only sign-in: a demo user gets a signed token without a password. Off unless kantor.gateway.dev-sign-in is
+ * true (the local platform); in production tokens come from the identity provider named by mp.jwt.verify.*.
+ */
+@Path("/api/sign-in")
+@PermitAll
+public class SignInResource {
+
+    @Inject
+    GatewayConfig config;
+
+    @POST
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Produces(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Dev only: a bearer token for a demo user ({\"user\": \"alice\"})")
+    public Map<String, String> signIn(String body) {
+        if (!config.devSignIn()) {
+            throw ProblemMapper.notFound("the dev sign-in is switched off");
+        }
+        String user = JsonBody.parse(body).text("user");
+        boolean anyone = config.demoUsers().contains("*") && user != null && user.matches("[a-z0-9-]{1,64}");
+        if (user == null || !(anyone || config.demoUsers().contains(user))) {
+            throw new FieldError("user", "user must be one of the demo users " + config.demoUsers());
+        }
+        String token = Jwt.issuer(config.issuer()).upn(user).subject(user).groups(Set.of("user"))
+                .expiresIn(config.tokenLifetime()).sign();
+        return Map.of("token", token, "user", user);
+    }
+}

@@ -1,0 +1,122 @@
+package dev.kantor.gateway.rest;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import org.eclipse.microprofile.openapi.annotations.Operation;
+
+import dev.kantor.gateway.domain.FieldError;
+import dev.kantor.gateway.messaging.Feed;
+import dev.kantor.gateway.persistence.LatestRate;
+import dev.kantor.gateway.persistence.WalletSnapshot;
+import io.quarkus.hibernate.reactive.panache.Panache;
+import io.smallrye.mutiny.Multi;
+import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.subscription.Cancellable;
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.sse.OutboundSseEvent;
+import jakarta.ws.rs.sse.Sse;
+
+/**
+ * The SSE streams: the caller's transaction outcomes, the caller's wallet, and the rates. Event ids are feed
+ * sequence numbers; a client reconnecting with Last-Event-ID first gets every event it missed, from the feed table,
+ * then the live ones. A new client of the wallet or rates stream first gets the current state.
+ */
+@Path("/api/stream")
+@RolesAllowed("user")
+public class StreamResource {
+
+    @Inject
+    Identity identity;
+
+    @Inject
+    Feed feed;
+
+    @GET
+    @Path("/{stream}")
+    @Produces(MediaType.SERVER_SENT_EVENTS)
+    @Operation(summary = "SSE: transactions (my outcomes), wallet (my wallet updates) or rates; resumes after Last-Event-ID")
+    public Multi<OutboundSseEvent> stream(@PathParam("stream") String stream, @HeaderParam("Last-Event-ID") String lastEventId,
+            @Context Sse sse) {
+        if (!List.of("transactions", "wallet", "rates").contains(stream)) {
+            throw ProblemMapper.notFound("no stream " + stream + " (transactions, wallet, rates)");
+        }
+        Long resumeAfter = lastEventId == null || lastEventId.isBlank() ? null : parse(lastEventId);
+        String user = "rates".equals(stream) ? null : identity.user();
+        return items(stream, user, resumeAfter).map(item -> sse.newEventBuilder().id(Long.toString(item.seq())).name(stream)
+                .mediaType(MediaType.TEXT_PLAIN_TYPE).data(item.payload()).build());
+    }
+
+    private Multi<Feed.Item> items(String stream, String user, Long resumeAfter) {
+        return Multi.createFrom().emitter(emitter -> {
+            Object lock = new Object();
+            List<Feed.Item> pending = new ArrayList<>();
+            boolean[] started = {false};
+            long[] cursor = {Long.MAX_VALUE};
+            // Live first, held back until the replay is out, so nothing falls between the two.
+            Cancellable live = feed.live().filter(item -> item.stream().equals(stream) && java.util.Objects.equals(item.userId(), user))
+                    .subscribe().with(item -> {
+                        synchronized (lock) {
+                            if (!started[0]) {
+                                pending.add(item);
+                            } else if (item.seq() > cursor[0]) {
+                                cursor[0] = item.seq();
+                                emitter.emit(item);
+                            }
+                        }
+                    }, emitter::fail);
+            emitter.onTermination(live::cancel);
+            Uni<Start> first = resumeAfter != null
+                    ? feed.after(stream, user, resumeAfter, 10_000).map(items -> new Start(items, resumeAfter))
+                    : feed.newest().chain(newest -> current(stream, user).map(payloads -> new Start(
+                            payloads.stream().map(p -> new Feed.Item(newest, user, stream, p)).toList(), newest)));
+            first.subscribe().with(start -> {
+                synchronized (lock) {
+                    cursor[0] = start.cursor();
+                    for (Feed.Item item : start.items()) {
+                        cursor[0] = Math.max(cursor[0], item.seq());
+                        emitter.emit(item);
+                    }
+                    for (Feed.Item item : pending) {
+                        if (item.seq() > cursor[0]) {
+                            cursor[0] = item.seq();
+                            emitter.emit(item);
+                        }
+                    }
+                    started[0] = true;
+                }
+            }, emitter::fail);
+        });
+    }
+
+    /** What a client gets first, and the sequence number after which live events follow. */
+    private record Start(List<Feed.Item> items, long cursor) {
+    }
+
+    /** The current state of a stream, for a new client: the wallet, or the latest rate of every pair. */
+    private Uni<List<String>> current(String stream, String user) {
+        return switch (stream) {
+            case "wallet" -> Panache.withSession(() -> WalletSnapshot.<WalletSnapshot>findById(user))
+                    .map(w -> w == null ? List.<String>of() : List.of(w.payload));
+            case "rates" -> Panache.withSession(() -> LatestRate.<LatestRate>list("order by pair"))
+                    .map(rates -> rates.stream().map(r -> r.payload).toList());
+            default -> Uni.createFrom().item(List.<String>of());
+        };
+    }
+
+    private static long parse(String lastEventId) {
+        try {
+            return Long.parseLong(lastEventId.strip());
+        } catch (NumberFormatException e) {
+            throw new FieldError("Last-Event-ID", "Last-Event-ID must be an event id this stream sent");
+        }
+    }
+}

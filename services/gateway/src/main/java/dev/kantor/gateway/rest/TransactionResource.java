@@ -1,0 +1,135 @@
+package dev.kantor.gateway.rest;
+
+import java.time.Clock;
+import java.time.temporal.ChronoUnit;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.UUID;
+
+import org.eclipse.microprofile.openapi.annotations.Operation;
+
+import dev.kantor.gateway.config.GatewayConfig;
+import dev.kantor.gateway.domain.RequestRules;
+import dev.kantor.gateway.domain.TransactionForm;
+import dev.kantor.gateway.messaging.RequestPublisher;
+import dev.kantor.gateway.persistence.OwnedAccount;
+import dev.kantor.gateway.persistence.TransactionOutcome;
+import dev.kantor.gateway.persistence.TransactionRequest;
+import io.quarkus.hibernate.reactive.panache.Panache;
+import io.quarkus.hibernate.reactive.panache.common.WithSession;
+import io.smallrye.mutiny.Uni;
+import io.vertx.core.json.JsonObject;
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+
+/**
+ * Deposits, withdrawals and exchanges: validated at the edge, stored with their idempotency key, published, and
+ * answered 202 with where to follow them. A retry with the same key gets the same transaction and publishes nothing
+ * new (at most the same event again, if the first attempt never reached the broker).
+ */
+@Path("/api/transactions")
+@RolesAllowed("user")
+@Produces(MediaType.APPLICATION_JSON)
+public class TransactionResource {
+
+    @Inject
+    Identity identity;
+
+    @Inject
+    RequestPublisher publisher;
+
+    @Inject
+    GatewayConfig config;
+
+    private final Clock clock = Clock.systemUTC();
+
+    @POST
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Ask for a transaction ({\"accountId\", \"kind\": DEPOSIT|WITHDRAWAL|EXCHANGE, \"amount\": \"12.50\", "
+            + "\"currency\", \"targetCurrency\" for an exchange}); 202 with the transaction id")
+    public Uni<Response> request(String body, @HeaderParam("Idempotency-Key") String key) {
+        RequestRules rules = new RequestRules(config.currencies(), config.displayNameMax());
+        JsonBody json = JsonBody.parse(body);
+        TransactionForm form = rules.transaction(json.text("accountId"), json.text("kind"), json.decimal("amount"),
+                json.text("currency"), json.text("targetCurrency"));
+        rules.idempotencyKey(key);
+        String user = identity.user();
+        String idempotencyKey = key != null ? key : UUID.randomUUID().toString();
+        return Panache.withTransaction(() -> OwnedAccount.<OwnedAccount>findById(form.accountId()).chain(account -> {
+                    if (account == null || !account.userId.equals(user)) {
+                        return Uni.createFrom().failure(ProblemMapper.notFound("no account " + form.accountId()));
+                    }
+                    return TransactionRequest.<TransactionRequest>find("userId = ?1 and idempotencyKey = ?2", user, idempotencyKey)
+                            .firstResult().chain(existing -> existing != null ? same(existing, form) : create(user, idempotencyKey, form));
+                }))
+                .chain(request -> (request.published ? Uni.createFrom().voidItem()
+                        : publisher.publish(request).chain(() -> Panache.withTransaction(() -> TransactionRequest.update(
+                                "published = true where transactionId = ?1", request.transactionId)).replaceWithVoid()))
+                        .replaceWith(Response.accepted(accepted(request))
+                                .location(java.net.URI.create("/api/transactions/" + request.transactionId)).build()));
+    }
+
+    private static Uni<TransactionRequest> same(TransactionRequest existing, TransactionForm form) {
+        if (!existing.fingerprint.equals(form.fingerprint())) {
+            return Uni.createFrom().failure(new ProblemMapper.IdempotencyConflict(
+                    "this Idempotency-Key was used for a different request (transaction " + existing.transactionId + ")"));
+        }
+        return Uni.createFrom().item(existing);
+    }
+
+    private Uni<TransactionRequest> create(String user, String idempotencyKey, TransactionForm form) {
+        TransactionRequest request = new TransactionRequest();
+        request.transactionId = UUID.randomUUID().toString();
+        request.userId = user;
+        request.idempotencyKey = idempotencyKey;
+        request.accountId = form.accountId();
+        request.eventId = UUID.randomUUID().toString();
+        request.kind = form.kind();
+        request.amount = form.amount();
+        request.currency = form.currency();
+        request.targetCurrency = form.targetCurrency();
+        request.requestedAt = clock.instant().truncatedTo(ChronoUnit.MILLIS);
+        request.fingerprint = form.fingerprint();
+        return request.persist().replaceWith(request);
+    }
+
+    private static Map<String, Object> accepted(TransactionRequest request) {
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("transactionId", request.transactionId);
+        json.put("status", "PENDING");
+        json.put("self", "/api/transactions/" + request.transactionId);
+        json.put("stream", "/api/stream/transactions");
+        return json;
+    }
+
+    @GET
+    @Path("/{transactionId}")
+    @WithSession
+    @Operation(summary = "The status of one of the caller's transactions, with its outcome once decided")
+    public Uni<Map<String, Object>> status(@PathParam("transactionId") String transactionId) {
+        String user = identity.user();
+        return TransactionOutcome.<TransactionOutcome>findById(transactionId).chain(outcome -> {
+            if (outcome != null && outcome.userId.equals(user)) {
+                return Uni.createFrom().item(new JsonObject(outcome.outcome).getMap());
+            }
+            return TransactionRequest.<TransactionRequest>findById(transactionId).map(request -> {
+                if (request == null || !request.userId.equals(user)) {
+                    throw ProblemMapper.notFound("no transaction " + transactionId);
+                }
+                Map<String, Object> json = accepted(request);
+                json.put("accountId", request.accountId);
+                json.put("kind", request.kind);
+                return json;
+            });
+        });
+    }
+}

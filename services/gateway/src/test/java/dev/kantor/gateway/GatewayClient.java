@@ -1,0 +1,109 @@
+package dev.kantor.gateway;
+
+import static org.awaitility.Awaitility.await;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.Map;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import dev.kantor.testsupport.SseClient;
+
+/** The gateway's API as a signed-in user (or nobody) uses it, for the tests. */
+final class GatewayClient {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    // HTTP/1.1: the JDK client's h2c upgrade refuses the Connection header Vert.x sends with a 413.
+    private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    private final URI base;
+    private final String token;
+
+    private GatewayClient(URI base, String token) {
+        this.base = base;
+        this.token = token;
+    }
+
+    static GatewayClient signIn(URI base, String user) {
+        GatewayClient nobody = new GatewayClient(base, null);
+        return new GatewayClient(base, nobody.postRaw("/api/sign-in", "{\"user\": \"" + user + "\"}", 200).get("token").asText());
+    }
+
+    static GatewayClient anonymous(URI base) {
+        return new GatewayClient(base, null);
+    }
+
+    static GatewayClient withToken(URI base, String token) {
+        return new GatewayClient(base, token);
+    }
+
+    /** Opens an account and waits until the account service has opened it. */
+    String openAccount(String currency, String name) {
+        String body = write(Map.of("baseCurrency", currency, "displayName", name));
+        String account = send(request("/api/accounts").header("Idempotency-Key", java.util.UUID.randomUUID().toString())
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)), 202).get("accountId").asText();
+        await().atMost(Duration.ofSeconds(90)).until(() -> {
+            for (JsonNode a : get("/api/accounts", 200)) {
+                if (a.get("accountId").asText().equals(account) && a.get("status").asText().equals("OPEN")) {
+                    return true;
+                }
+            }
+            return false;
+        });
+        return account;
+    }
+
+    JsonNode transact(Map<String, ?> body, String idempotencyKey, int expected) {
+        return send(request("/api/transactions").header("Idempotency-Key", idempotencyKey).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(write(body))), expected);
+    }
+
+    JsonNode postRaw(String path, String body, int expected) {
+        return send(request(path).header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)), expected);
+    }
+
+    JsonNode get(String path, int expected) {
+        return send(request(path).GET(), expected);
+    }
+
+    SseClient stream(String name, String... headers) {
+        String[] all = new String[headers.length + 2];
+        all[0] = "Authorization";
+        all[1] = "Bearer " + token;
+        System.arraycopy(headers, 0, all, 2, headers.length);
+        return new SseClient(base.resolve("/api/stream/" + name), all);
+    }
+
+    private HttpRequest.Builder request(String path) {
+        HttpRequest.Builder builder = HttpRequest.newBuilder(base.resolve(path)).timeout(Duration.ofSeconds(30));
+        return token == null ? builder : builder.header("Authorization", "Bearer " + token);
+    }
+
+    private static JsonNode send(HttpRequest.Builder request, int expected) {
+        try {
+            HttpResponse<String> response = HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+            if (response.statusCode() != expected) {
+                throw new AssertionError(response.request().method() + " " + response.uri() + " answered " + response.statusCode()
+                        + " (expected " + expected + "): " + response.body());
+            }
+            return response.body().isBlank() ? JSON.createObjectNode() : JSON.readTree(response.body());
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static String write(Object body) {
+        try {
+            return JSON.writeValueAsString(body);
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,248 @@
+package dev.kantor.gateway;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.math.BigDecimal;
+import java.math.RoundingMode;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import dev.kantor.events.RateQuoted;
+import dev.kantor.events.TransactionRequested;
+import dev.kantor.platform.Endpoints;
+import dev.kantor.platform.LocalPlatform;
+import dev.kantor.platform.Ports;
+import dev.kantor.platform.ServicePart;
+import dev.kantor.testsupport.Browser;
+import dev.kantor.testsupport.KafkaTestClient;
+import dev.kantor.testsupport.KantorPlatformResource;
+import dev.kantor.testsupport.SseClient;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.common.http.TestHTTPResource;
+import io.quarkus.test.junit.QuarkusTest;
+
+/**
+ * The gateway against the running platform and the packaged account, transaction and wallet services: the whole
+ * journey through REST and SSE, idempotent retries, resuming a stream, who may see what, and invalid input.
+ */
+@QuarkusTest
+@QuarkusTestResource(KantorPlatformResource.class)
+class GatewayJourneyTest {
+
+    static final Duration WAIT = Duration.ofSeconds(90);
+    static final List<ServicePart> SERVICES = new ArrayList<>();
+    static KafkaTestClient kafka;
+
+    @TestHTTPResource("/")
+    URI base;
+
+    @BeforeAll
+    static void services() {
+        Endpoints endpoints = LocalPlatform.fromEnvironment().ensureRunning();
+        kafka = new KafkaTestClient(endpoints);
+        for (String name : List.of("account", "transaction", "wallet")) {
+            ServicePart service = new ServicePart(name, Ports.any(), endpoints,
+                    Path.of("target", "journey-" + name + ".log").toAbsolutePath(), Map.of("kantor.transaction.max-rate-age", "PT1H"));
+            service.start();
+            SERVICES.add(service);
+        }
+        SERVICES.forEach(service -> service.awaitHealthy(Duration.ofSeconds(120)));
+    }
+
+    @AfterAll
+    static void stop() {
+        SERVICES.forEach(ServicePart::stop);
+        kafka.close();
+    }
+
+    @Test
+    void theWholeJourneyThroughRestAndSse() {
+        // A user of its own, so that the wallet starts empty (the demo users keep theirs across runs).
+        GatewayClient alice = GatewayClient.signIn(base, "journey-" + UUID.randomUUID().toString().substring(0, 8));
+        kafka.send("rates", "EUR/USD", rate("EUR", "USD", "1.0850"));
+        String account = alice.openAccount("EUR", "Journey " + UUID.randomUUID());
+
+        try (SseClient outcomes = alice.stream("transactions"); SseClient wallet = alice.stream("wallet");
+             KafkaTestClient.Tail requests = kafka.tail("transaction-requests")) {
+            await().atMost(WAIT).until(() -> outcomes.status() == 200 && wallet.status() == 200);
+            String key = UUID.randomUUID().toString();
+            JsonNode accepted = alice.transact(Map.of("accountId", account, "kind", "DEPOSIT", "amount", "100.00", "currency", "EUR"), key, 202);
+            String deposit = accepted.get("transactionId").asText();
+            JsonNode retried = alice.transact(Map.of("accountId", account, "kind", "DEPOSIT", "amount", "100.00", "currency", "EUR"), key, 202);
+            assertEquals(deposit, retried.get("transactionId").asText(), "a retry with the same key is the same transaction");
+
+            SseClient.Event approved = outcomes.await(e -> e.data().contains(deposit), WAIT);
+            assertTrue(approved.data().contains("\"APPROVED\""), approved.data());
+            assertEquals("APPROVED", alice.get("/api/transactions/" + deposit, 200).get("status").asText());
+            wallet.await(e -> e.data().contains("\"100.00\""), WAIT);
+            assertEquals(1, requests.seen(TransactionRequested.class, r -> r.getTransactionId().equals(deposit)).size(),
+                    "the retry published nothing");
+
+            String exchange = alice.transact(Map.of("accountId", account, "kind", "EXCHANGE", "amount", "50.00", "currency", "EUR",
+                    "targetCurrency", "USD"), UUID.randomUUID().toString(), 202).get("transactionId").asText();
+            SseClient.Event exchanged = outcomes.await(e -> e.data().contains(exchange), WAIT);
+            assertTrue(exchanged.data().contains("\"54.25\"") && exchanged.data().contains("\"USD\""), exchanged.data());
+
+            String tooMuch = alice.transact(Map.of("accountId", account, "kind", "WITHDRAWAL", "amount", "1000.00", "currency", "EUR"),
+                    UUID.randomUUID().toString(), 202).get("transactionId").asText();
+            SseClient.Event rejected = outcomes.await(e -> e.data().contains(tooMuch), WAIT);
+            assertTrue(rejected.data().contains("INSUFFICIENT_FUNDS"), rejected.data());
+            wallet.await(e -> e.data().contains("\"54.25\""), WAIT);
+        }
+    }
+
+    @Test
+    void aReconnectingClientGetsTheOutcomesItMissed() {
+        GatewayClient alice = GatewayClient.signIn(base, "alice");
+        String account = alice.openAccount("USD", "Resume " + UUID.randomUUID());
+        String lastId;
+        try (SseClient outcomes = alice.stream("transactions")) {
+            await().atMost(WAIT).until(() -> outcomes.status() == 200);
+            String first = alice.transact(Map.of("accountId", account, "kind", "DEPOSIT", "amount", "10.00", "currency", "USD"),
+                    UUID.randomUUID().toString(), 202).get("transactionId").asText();
+            outcomes.await(e -> e.data().contains(first), WAIT);
+            lastId = outcomes.lastEventId();
+        }
+        // Away: two outcomes happen while no stream is open.
+        List<String> missed = new ArrayList<>();
+        for (String amount : List.of("1.00", "2.00")) {
+            missed.add(alice.transact(Map.of("accountId", account, "kind", "DEPOSIT", "amount", amount, "currency", "USD"),
+                    UUID.randomUUID().toString(), 202).get("transactionId").asText());
+        }
+        for (String id : missed) {
+            await().atMost(WAIT).until(() -> alice.get("/api/transactions/" + id, 200).get("status").asText().equals("APPROVED"));
+        }
+        try (SseClient resumed = alice.stream("transactions", "Last-Event-ID", lastId)) {
+            for (String id : missed) {
+                resumed.await(e -> e.data().contains(id), WAIT);
+            }
+            assertTrue(resumed.events().stream().allMatch(e -> Long.parseLong(e.id()) > Long.parseLong(lastId)), "nothing before the last id");
+        }
+    }
+
+    @Test
+    void nobodySeesOrTouchesAnotherUsersAccountsTransactionsOrStreams() {
+        GatewayClient alice = GatewayClient.signIn(base, "alice");
+        GatewayClient bob = GatewayClient.signIn(base, "bob");
+        String account = alice.openAccount("EUR", "Private " + UUID.randomUUID());
+        try (SseClient bobsOutcomes = bob.stream("transactions"); SseClient bobsWallet = bob.stream("wallet");
+             SseClient alicesOutcomes = alice.stream("transactions")) {
+            await().atMost(WAIT).until(() -> bobsOutcomes.status() == 200 && alicesOutcomes.status() == 200);
+            String deposit = alice.transact(Map.of("accountId", account, "kind", "DEPOSIT", "amount", "5.00", "currency", "EUR"),
+                    UUID.randomUUID().toString(), 202).get("transactionId").asText();
+            alicesOutcomes.await(e -> e.data().contains(deposit), WAIT);
+
+            bob.transact(Map.of("accountId", account, "kind", "WITHDRAWAL", "amount", "5.00", "currency", "EUR"),
+                    UUID.randomUUID().toString(), 404);
+            bob.get("/api/transactions/" + deposit, 404);
+            assertFalse(bob.get("/api/accounts", 200).toString().contains(account));
+            assertTrue(bobsOutcomes.events().stream().noneMatch(e -> e.data().contains(deposit)), "bob's stream carries only bob's events");
+            assertTrue(bobsWallet.events().stream().noneMatch(e -> e.data().contains("\"alice\"")), "bob's wallet stream is bob's");
+        }
+        GatewayClient anonymous = GatewayClient.anonymous(base);
+        for (String path : List.of("/api/accounts", "/api/wallet", "/api/rates", "/api/transactions/x", "/api/stream/transactions")) {
+            anonymous.get(path, 401);
+        }
+        GatewayClient forged = GatewayClient.withToken(base, "eyJhbGciOiJub25lIn0.eyJ1cG4iOiJhbGljZSJ9.");
+        forged.get("/api/accounts", 401);
+    }
+
+    @Test
+    void invalidInputIsAnsweredWithTheFieldNamedAndNothingIsPublished() {
+        GatewayClient alice = GatewayClient.signIn(base, "alice");
+        String account = alice.openAccount("EUR", "Invalid " + UUID.randomUUID());
+        Object[][] cases = {
+                {Map.of("accountId", account, "kind", "DEPOSIT", "amount", "0", "currency", "EUR"), "amount"},
+                {Map.of("accountId", account, "kind", "DEPOSIT", "amount", "-1.00", "currency", "EUR"), "amount"},
+                {Map.of("accountId", account, "kind", "DEPOSIT", "amount", "1.001", "currency", "EUR"), "amount"},
+                {Map.of("accountId", account, "kind", "DEPOSIT", "amount", "ten", "currency", "EUR"), "amount"},
+                {Map.of("accountId", account, "kind", "DEPOSIT", "currency", "EUR"), "amount"},
+                {Map.of("accountId", account, "kind", "DEPOSIT", "amount", "1.00", "currency", "XYZ"), "currency"},
+                {Map.of("accountId", account, "kind", "EXCHANGE", "amount", "1.00", "currency", "EUR", "targetCurrency", "EUR"), "targetCurrency"},
+                {Map.of("accountId", account, "kind", "LOAN", "amount", "1.00", "currency", "EUR"), "kind"},
+                {Map.of("kind", "DEPOSIT", "amount", "1.00", "currency", "EUR"), "accountId"},
+                {"{\"accountId\": ", "body"},
+                {"[1, 2]", "body"},
+                {Map.of("accountId", account, "kind", "DEPOSIT", "amount", "1.00", "currency", 978), "currency"},
+        };
+        try (KafkaTestClient.Tail requests = kafka.tail("transaction-requests")) {
+            for (Object[] c : cases) {
+                JsonNode problem = c[0] instanceof String raw ? alice.postRaw("/api/transactions", raw, 400)
+                        : alice.transact(castMap(c[0]), UUID.randomUUID().toString(), 400);
+                assertEquals(c[1], problem.get("field").asText(), c[0] + " -> " + problem);
+                assertEquals(400, problem.get("status").asInt());
+            }
+            alice.postRaw("/api/transactions", "{\"pad\": \"" + "x".repeat(20_000) + "\"}", 413);
+            String valid = alice.transact(Map.of("accountId", account, "kind", "DEPOSIT", "amount", "1.00", "currency", "EUR"),
+                    UUID.randomUUID().toString(), 202).get("transactionId").asText();
+            requests.await(TransactionRequested.class, r -> r.getTransactionId().equals(valid), 1, WAIT);
+            assertEquals(List.of(valid), requests.seen(TransactionRequested.class, r -> r.getAccountId().equals(account)).stream()
+                    .map(r -> r.getTransactionId()).toList(), "only the valid request reached the topic");
+        }
+    }
+
+    @Test
+    void theWebPageInARealBrowser() {
+        kafka.send("rates", "EUR/USD", rate("EUR", "USD", "1.0850"));
+        String name = "Browser " + UUID.randomUUID().toString().substring(0, 8);
+        try (Browser browser = Browser.start()) {
+            browser.open(base.toString());
+            browser.select("#user", "carol");
+            browser.click("#signin-button");
+            browser.awaitText("#who", "carol"::equals, WAIT);
+
+            browser.select("#open-currency", "EUR");
+            browser.type("#open-name", name);
+            browser.click("#open-button");
+            browser.awaitText("#accounts", text -> text.contains(name) && text.contains("OPEN") && !text.contains("OPENING"), WAIT);
+            browser.awaitText("#tx-account", text -> text.contains(name), WAIT);
+
+            String valueBefore = browser.text("#valuation");
+            browser.select("#tx-kind", "DEPOSIT");
+            browser.type("#tx-amount", "25.00");
+            browser.select("#tx-currency", "EUR");
+            browser.click("#tx-button");
+            browser.awaitText("#outcomes", text -> text.contains("25.00 EUR") && text.contains("APPROVED"), WAIT);
+            browser.awaitText("#valuation", text -> !text.equals(valueBefore) && text.endsWith("EUR"), WAIT);
+
+            browser.select("#tx-kind", "EXCHANGE");
+            browser.type("#tx-amount", "10.00");
+            browser.select("#tx-target", "USD");
+            browser.click("#tx-button");
+            browser.awaitText("#outcomes", text -> text.contains("10.00 EUR → 10.85 USD"), WAIT);
+            browser.awaitText("#balances", text -> text.contains("USD"), WAIT);
+
+            browser.type("#tx-amount", "1.001");
+            browser.click("#tx-button");
+            browser.awaitText("#tx-error", text -> text.contains("decimals"), WAIT);
+            browser.awaitText("#rates", text -> text.contains("EUR/USD"), WAIT);
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, ?> castMap(Object map) {
+        return (Map<String, ?>) map;
+    }
+
+    static RateQuoted rate(String base, String quote, String rate) {
+        return RateQuoted.newBuilder().setEventId(UUID.randomUUID().toString()).setPair(base + "/" + quote).setBaseCurrency(base)
+                .setQuoteCurrency(quote).setRate(new BigDecimal(rate).setScale(10, RoundingMode.UNNECESSARY))
+                .setQuotedAt(Instant.now().truncatedTo(ChronoUnit.MILLIS)).setSource("test").build();
+    }
+}
