@@ -48,19 +48,34 @@ public final class PlatformMain {
                 System.out.print(platform.part(rest.get(0), rest.get(1)));
                 yield 0;
             }
+            case "schemas" -> schemas(rest);
             default -> {
                 System.out.println("""
                         usage: kantor up [--brokers 1|3] [--detach] [--no-services]
                                                                 start the platform and the built services (Ctrl-C stops it)
                                kantor down                            stop a running platform
                                kantor status                          what runs where, and whether it is healthy
-                               kantor part NAME stop|start|restart    one part: postgres, registry, kafka (kafka-1..3), transaction
+                               kantor part NAME stop|start|restart    one part: postgres, registry, kafka (kafka-1..3), a service
+                               kantor schemas --registry URL          check and register every event schema in a registry (the Kubernetes Job)
                         environment: KANTOR_HOME (data, default ./.kantor), KANTOR_KAFKA_PORT (9092),
                           KANTOR_REGISTRY_PORT (8081), KANTOR_POSTGRES_PORT (5433), KANTOR_CONTROL_PORT (9990),
                           KANTOR_POSTGRES_HOST/_PORT/_USER/_PASSWORD (use an external PostgreSQL)""");
                 yield "help".equals(command) ? 0 : 2;
             }
         };
+    }
+
+    /** The schema gate against any registry: what the register-schemas Job of k8s/ runs before services roll out. */
+    private static int schemas(List<String> args) {
+        int at = args.indexOf("--registry");
+        if (at < 0 || at + 1 >= args.size()) {
+            System.err.println("usage: kantor schemas --registry http://registry:8080");
+            return 2;
+        }
+        List<SchemaRegistryClient.Version> registered = new SchemaGate(new SchemaRegistryClient(args.get(at + 1)))
+                .checkAndRegister(SchemaGate.subjects(Topology.load()));
+        System.out.println("registered or already current: " + registered.size() + " schemas");
+        return 0;
     }
 
     private static int up(PlatformConfig config, LocalPlatform platform, boolean services) {

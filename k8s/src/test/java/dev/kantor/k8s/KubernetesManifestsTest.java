@@ -1,0 +1,225 @@
+package dev.kantor.k8s;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import dev.kantor.platform.PlatformConfig;
+import dev.kantor.platform.ServicePart;
+import dev.kantor.platform.Topology;
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.PodSpec;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.fabric8.kubernetes.client.utils.Serialization;
+
+/**
+ * Every overlay of k8s/ as kubectl builds it, read with the fabric8 Kubernetes model: probes, resources and security
+ * on every workload, the topology and the ACLs exactly as declared, the rollout rules of the money path and canaries.
+ */
+class KubernetesManifestsTest {
+
+    static final Path ROOT = PlatformConfig.projectRoot();
+
+    @Test
+    void topicsAndUsersAreWhatTheTopologyAndTheServicesDeclare() throws IOException {
+        String topics = TopologyManifests.topics();
+        String users = TopologyManifests.users(ROOT);
+        if (Boolean.getBoolean("kantor.k8s.write")) {
+            Files.writeString(ROOT.resolve("k8s/base/kafka/topics.yaml"), topics);
+            Files.writeString(ROOT.resolve("k8s/base/kafka/users.yaml"), users);
+        }
+        String fix = " is out of date: run ./mvnw -pl k8s test -Dkantor.k8s.write=true and commit it";
+        assertEquals(topics, Files.readString(ROOT.resolve("k8s/base/kafka/topics.yaml")), "k8s/base/kafka/topics.yaml" + fix);
+        assertEquals(users, Files.readString(ROOT.resolve("k8s/base/kafka/users.yaml")), "k8s/base/kafka/users.yaml" + fix);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"dev", "prod"})
+    void everyWorkloadHasProbesResourcesAndANonRootReadOnlySecurityContext(String overlay) throws Exception {
+        List<HasMetadata> documents = build(overlay);
+        List<Deployment> deployments = typed(documents, Deployment.class);
+        assertFalse(deployments.isEmpty());
+        for (Deployment deployment : deployments) {
+            String name = deployment.getMetadata().getName();
+            PodSpec pod = deployment.getSpec().getTemplate().getSpec();
+            assertTrue(Boolean.TRUE.equals(pod.getSecurityContext().getRunAsNonRoot()), name + " runs as non-root");
+            for (Container container : pod.getContainers()) {
+                assertNotNull(container.getLivenessProbe(), name + " liveness");
+                assertNotNull(container.getReadinessProbe(), name + " readiness");
+                assertNotNull(container.getStartupProbe(), name + " startup");
+                assertContainerIsBounded(name, container);
+            }
+        }
+        for (Job job : typed(documents, Job.class)) {
+            PodSpec pod = job.getSpec().getTemplate().getSpec();
+            assertTrue(Boolean.TRUE.equals(pod.getSecurityContext().getRunAsNonRoot()), job.getMetadata().getName() + " runs as non-root");
+            pod.getContainers().forEach(container -> assertContainerIsBounded(job.getMetadata().getName(), container));
+        }
+    }
+
+    private static void assertContainerIsBounded(String workload, Container container) {
+        assertFalse(container.getResources().getRequests().isEmpty(), workload + " requests");
+        assertTrue(container.getResources().getLimits().containsKey("memory"), workload + " memory limit");
+        assertTrue(container.getResources().getLimits().containsKey("cpu"), workload + " cpu limit");
+        assertTrue(Boolean.TRUE.equals(container.getSecurityContext().getReadOnlyRootFilesystem()), workload + " read-only root");
+        assertTrue(Boolean.FALSE.equals(container.getSecurityContext().getAllowPrivilegeEscalation()), workload + " no escalation");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"dev", "prod"})
+    void everyTopicOfTheTopologyIsAKafkaTopicWithItsSettings(String overlay) throws Exception {
+        Map<String, GenericKubernetesResource> topics = generic(build(overlay), "KafkaTopic");
+        int replicas = overlay.equals("dev") ? 1 : 3;
+        for (Topology.TopicSpec topic : Topology.load().topics()) {
+            GenericKubernetesResource resource = topics.remove(topic.name());
+            assertNotNull(resource, topic.name());
+            Map<String, Object> spec = spec(resource);
+            assertEquals(topic.partitions(), spec.get("partitions"), topic.name());
+            assertEquals(replicas, spec.get("replicas"), topic.name());
+            @SuppressWarnings("unchecked")
+            Map<String, Object> config = (Map<String, Object>) spec.get("config");
+            topic.config().forEach((key, value) -> assertEquals(value, String.valueOf(config.get(key)), topic.name() + " " + key));
+            assertEquals(String.valueOf(replicas == 1 ? 1 : 2), String.valueOf(config.get("min.insync.replicas")), topic.name());
+        }
+        assertTrue(topics.isEmpty(), "topics not in the topology: " + topics.keySet());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"dev", "prod"})
+    void everyServiceHasAKafkaUserAllowedExactlyItsChannels(String overlay) throws Exception {
+        List<HasMetadata> documents = build(overlay);
+        Map<String, GenericKubernetesResource> users = generic(documents, "KafkaUser");
+        for (String service : ServicePart.SERVICES.keySet()) {
+            ServiceChannels channels = ServiceChannels.of(service, ROOT.resolve("services/" + service + "/src/main/resources/application.properties"));
+            GenericKubernetesResource user = users.get(service);
+            assertNotNull(user, "KafkaUser " + service);
+            Set<String> granted = new TreeSet<>();
+            @SuppressWarnings("unchecked")
+            List<Map<String, Object>> acls = (List<Map<String, Object>>) ((Map<String, Object>) spec(user).get("authorization")).get("acls");
+            for (Map<String, Object> acl : acls) {
+                @SuppressWarnings("unchecked")
+                Map<String, Object> resource = (Map<String, Object>) acl.get("resource");
+                assertEquals("literal", resource.get("patternType"), service + ": no wildcard grants");
+                granted.add(resource.get("type") + ":" + resource.get("name") + ":" + acl.get("operations"));
+            }
+            Set<String> expected = new TreeSet<>();
+            channels.reads().forEach(t -> expected.add("topic:" + t + ":[Read, Describe]"));
+            channels.writes().forEach(t -> expected.add("topic:" + t + ":[Write, Describe]"));
+            channels.groups().forEach(g -> expected.add("group:" + g + ":[Read]"));
+            assertEquals(expected, granted, service);
+            // The Deployment logs in as this user, with the password the User Operator writes to the Secret of its name.
+            Deployment deployment = typed(documents, Deployment.class).stream().filter(d -> d.getMetadata().getName().equals(service))
+                    .findFirst().orElseThrow();
+            String jaas = env(deployment, "KAFKA_SASL_JAAS_CONFIG");
+            assertTrue(jaas.contains("username=\"" + service + "\""), jaas);
+        }
+        assertEquals(new TreeSet<>(ServicePart.SERVICES.keySet()), new TreeSet<>(users.keySet()), "one KafkaUser per service");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"dev", "prod"})
+    void theMoneyPathNeverRunsTwoVersionsAndCanariesShareTheStableConsumerGroup(String overlay) throws Exception {
+        List<Deployment> deployments = typed(build(overlay), Deployment.class);
+        Map<String, Deployment> byName = deployments.stream().collect(Collectors.toMap(d -> d.getMetadata().getName(), d -> d));
+        Deployment transaction = byName.get("transaction");
+        assertEquals("Recreate", transaction.getSpec().getStrategy().getType(), "stop-then-start");
+        assertEquals(1, transaction.getSpec().getReplicas());
+        assertFalse(byName.containsKey("transaction-canary"), "no canary of the money path");
+        for (String service : List.of("account", "rate", "wallet", "gateway")) {
+            Deployment stable = byName.get(service);
+            Deployment canary = byName.get(service + "-canary");
+            assertNotNull(canary, service + "-canary");
+            assertEquals(0, canary.getSpec().getReplicas(), "a canary starts with no replicas");
+            Container stableContainer = stable.getSpec().getTemplate().getSpec().getContainers().get(0);
+            Container canaryContainer = canary.getSpec().getTemplate().getSpec().getContainers().get(0);
+            // Same configuration, so the same consumer group and Kafka user; only the track label (and image, in a rollout) differ.
+            assertEquals(stableContainer.getEnv(), canaryContainer.getEnv(), service);
+            assertEquals(stableContainer.getEnvFrom(), canaryContainer.getEnvFrom(), service);
+            assertEquals(stable.getSpec().getTemplate().getMetadata().getLabels().get("app.kubernetes.io/name"),
+                    canary.getSpec().getTemplate().getMetadata().getLabels().get("app.kubernetes.io/name"));
+            assertEquals("canary", canary.getSpec().getSelector().getMatchLabels().get("kantor.dev/track"));
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"dev", "prod"})
+    void imagesAndConfigurationNamesAreConsistent(String overlay) throws Exception {
+        List<HasMetadata> documents = build(overlay);
+        Set<String> configMaps = documents.stream().filter(d -> d.getKind().equals("ConfigMap")).map(d -> d.getMetadata().getName())
+                .collect(Collectors.toSet());
+        Set<String> tags = new HashSet<>();
+        for (Deployment deployment : typed(documents, Deployment.class)) {
+            String app = deployment.getSpec().getTemplate().getMetadata().getLabels().get("app.kubernetes.io/name");
+            Container container = deployment.getSpec().getTemplate().getSpec().getContainers().get(0);
+            if (ServicePart.SERVICES.containsKey(app)) {
+                assertTrue(container.getImage().startsWith("kantor/" + app + ":"), deployment.getMetadata().getName() + ": " + container.getImage());
+                tags.add(container.getImage().substring(container.getImage().indexOf(':') + 1));
+                container.getEnvFrom().forEach(from -> assertTrue(configMaps.contains(from.getConfigMapRef().getName()),
+                        "config map " + from.getConfigMapRef().getName() + " exists"));
+            }
+        }
+        for (Job job : typed(documents, Job.class)) {
+            tags.add(job.getSpec().getTemplate().getSpec().getContainers().get(0).getImage().replaceFirst("^[^:]+:", ""));
+        }
+        assertEquals(1, tags.size(), "one version of everything per overlay: " + tags);
+        assertTrue(ServicePart.SERVICES.keySet().stream().allMatch(s -> documents.stream()
+                .anyMatch(d -> d.getKind().equals("Service") && d.getMetadata().getName().equals(s))), "a Service per service");
+    }
+
+    private static String env(Deployment deployment, String name) {
+        return deployment.getSpec().getTemplate().getSpec().getContainers().get(0).getEnv().stream()
+                .filter(e -> e.getName().equals(name)).findFirst().orElseThrow().getValue();
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> spec(GenericKubernetesResource resource) {
+        return (Map<String, Object>) resource.getAdditionalProperties().get("spec");
+    }
+
+    private static Map<String, GenericKubernetesResource> generic(List<HasMetadata> documents, String kind) {
+        Map<String, GenericKubernetesResource> found = new java.util.TreeMap<>();
+        documents.stream().filter(d -> d.getKind().equals(kind))
+                .forEach(d -> found.put(d.getMetadata().getName(), (GenericKubernetesResource) d));
+        return found;
+    }
+
+    private static <T> List<T> typed(List<HasMetadata> documents, Class<T> type) {
+        return documents.stream().filter(type::isInstance).map(type::cast).toList();
+    }
+
+    /** kubectl kustomize k8s/overlays/NAME, every document parsed by the fabric8 model. */
+    static List<HasMetadata> build(String overlay) throws Exception {
+        Process kubectl = new ProcessBuilder("kubectl", "kustomize", ROOT.resolve("k8s/overlays/" + overlay).toString())
+                .redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        String yaml = new String(kubectl.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertEquals(0, kubectl.waitFor(), "kubectl kustomize k8s/overlays/" + overlay);
+        List<HasMetadata> documents = new ArrayList<>();
+        for (String document : yaml.split("(?m)^---$")) {
+            if (!document.isBlank()) {
+                documents.add(Serialization.unmarshal(new ByteArrayInputStream(document.getBytes(StandardCharsets.UTF_8))));
+            }
+        }
+        return documents;
+    }
+}
