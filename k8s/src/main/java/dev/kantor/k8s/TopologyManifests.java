@@ -13,6 +13,7 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
 
 import dev.kantor.platform.PlatformConfig;
+import dev.kantor.platform.ServiceChannels;
 import dev.kantor.platform.ServicePart;
 import dev.kantor.platform.Topology;
 

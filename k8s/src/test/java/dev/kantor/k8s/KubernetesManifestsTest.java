@@ -23,6 +23,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import dev.kantor.platform.PlatformConfig;
+import dev.kantor.platform.ServiceChannels;
 import dev.kantor.platform.ServicePart;
 import dev.kantor.platform.Topology;
 import io.fabric8.kubernetes.api.model.Container;

@@ -17,7 +17,8 @@ public record Endpoints(
         String postgresPassword,
         String database,
         int controlPort,
-        List<PartState> parts) {
+        List<PartState> parts,
+        boolean kafkaSecured) {
 
     /** One process of the platform, for status output and for the clean-up of an abandoned run. */
     public record PartState(String name, String address, long pid) {

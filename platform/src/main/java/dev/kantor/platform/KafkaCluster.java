@@ -29,8 +29,24 @@ public final class KafkaCluster {
     private final int basePort;
     private final String heap;
     private final List<Node> nodeParts = new ArrayList<>();
+    /** With a password: clients authenticate with SASL/SCRAM-SHA-512 and ACLs decide; "admin" is the super user. */
+    private final String adminPassword;
 
     public KafkaCluster(Path dataDir, Path logDir, int nodes, int basePort, String heap) {
+        this(dataDir, logDir, nodes, basePort, heap, null);
+    }
+
+    /**
+     * A cluster whose client listener takes SASL/SCRAM-SHA-512 only, with the standard authorizer and no access
+     * without an ACL. The user "admin" (this password) is created at format time and is the super user; the
+     * controller listener stays PLAINTEXT on loopback.
+     */
+    public static KafkaCluster secured(Path dataDir, Path logDir, int nodes, int basePort, String heap, String adminPassword) {
+        return new KafkaCluster(dataDir, logDir, nodes, basePort, heap, adminPassword);
+    }
+
+    private KafkaCluster(Path dataDir, Path logDir, int nodes, int basePort, String heap, String adminPassword) {
+        this.adminPassword = adminPassword;
         this.dataDir = dataDir;
         this.logDir = logDir;
         this.nodes = nodes;
@@ -39,6 +55,16 @@ public final class KafkaCluster {
         for (int i = 0; i < nodes; i++) {
             nodeParts.add(new Node(i));
         }
+    }
+
+    /** The client settings of the super user: bootstrap servers, and SASL when the cluster is secured. */
+    public Properties adminConfig() {
+        Properties props = new Properties();
+        props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
+        if (adminPassword != null) {
+            props.putAll(KafkaAcls.saslConfig("admin", adminPassword));
+        }
+        return props;
     }
 
     public List<? extends Part> nodes() {
@@ -72,11 +98,14 @@ public final class KafkaCluster {
                 if (Files.exists(node.logDirs().resolve("meta.properties"))) {
                     continue;
                 }
-                formatters.add(new ManagedProcess("kafka storage format (node " + node.id() + ")",
-                        List.of(ManagedProcess.javaExecutable(), "-Xmx256m", "-cp", Classpath.launcher(),
-                                "-Dlog4j2.configurationFile=" + node.log4jConfig(),
-                                "kafka.tools.StorageTool", "format", "--config", node.configFile().toString(),
-                                "--cluster-id", clusterId, "--ignore-formatted"),
+                List<String> command = new ArrayList<>(List.of(ManagedProcess.javaExecutable(), "-Xmx256m", "-cp", Classpath.launcher(),
+                        "-Dlog4j2.configurationFile=" + node.log4jConfig(),
+                        "kafka.tools.StorageTool", "format", "--config", node.configFile().toString(),
+                        "--cluster-id", clusterId, "--ignore-formatted"));
+                if (adminPassword != null) {
+                    command.addAll(List.of("--add-scram", "SCRAM-SHA-512=[name=admin,password=" + adminPassword + "]"));
+                }
+                formatters.add(new ManagedProcess("kafka storage format (node " + node.id() + ")", command,
                         node.dir(), node.logFile(), Map.of()));
             }
             formatters.parallelStream().forEach(f -> f.runToCompletion(Duration.ofSeconds(90)));
@@ -91,8 +120,7 @@ public final class KafkaCluster {
     }
 
     public int brokersUp() {
-        Properties props = new Properties();
-        props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
+        Properties props = adminConfig();
         props.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 2000);
         props.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 3000);
         try (Admin admin = Admin.create(props)) {
@@ -156,16 +184,18 @@ public final class KafkaCluster {
             String voters = IntStream.range(0, nodes)
                     .mapToObj(i -> (i + 1) + "@127.0.0.1:" + (brokerPort(i) + 1)).collect(Collectors.joining(","));
             int port = brokerPort(index);
+            String client = adminPassword == null ? "PLAINTEXT" : "SASL_PLAINTEXT";
             String config = String.join(System.lineSeparator(),
                     "# Written by the Kantor launcher on every start; edit KafkaCluster instead.",
                     "process.roles=broker,controller",
                     "node.id=" + id(),
                     "controller.quorum.voters=" + voters,
-                    "listeners=PLAINTEXT://127.0.0.1:" + port + ",CONTROLLER://127.0.0.1:" + (port + 1),
-                    "advertised.listeners=PLAINTEXT://127.0.0.1:" + port,
+                    "listeners=" + client + "://127.0.0.1:" + port + ",CONTROLLER://127.0.0.1:" + (port + 1),
+                    "advertised.listeners=" + client + "://127.0.0.1:" + port,
                     "controller.listener.names=CONTROLLER",
-                    "inter.broker.listener.name=PLAINTEXT",
-                    "listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT",
+                    "inter.broker.listener.name=" + client,
+                    "listener.security.protocol.map=" + client + ":" + client + ",CONTROLLER:PLAINTEXT",
+                    securityConfig(),
                     "log.dirs=" + logDirs(),
                     "num.partitions=3",
                     "auto.create.topics.enable=false",
@@ -200,6 +230,21 @@ public final class KafkaCluster {
                     ""));
         }
 
+        /** SASL/SCRAM, the standard authorizer and its super users, when the cluster is secured. */
+        private String securityConfig() {
+            if (adminPassword == null) {
+                return "# not secured: PLAINTEXT without authorization";
+            }
+            return String.join(System.lineSeparator(),
+                    "sasl.enabled.mechanisms=SCRAM-SHA-512",
+                    "sasl.mechanism.inter.broker.protocol=SCRAM-SHA-512",
+                    "listener.name.sasl_plaintext.scram-sha-512.sasl.jaas.config=" + KafkaAcls.jaas("admin", adminPassword),
+                    "authorizer.class.name=org.apache.kafka.metadata.authorizer.StandardAuthorizer",
+                    // ANONYMOUS is the brokers' own principal on the loopback-only PLAINTEXT controller listener.
+                    "super.users=User:admin;User:ANONYMOUS",
+                    "allow.everyone.if.no.acl.found=false");
+        }
+
         @Override
         public void start() {
             Path gcLog = dir().resolve("gc.log");
@@ -218,7 +263,7 @@ public final class KafkaCluster {
         }
 
         private boolean brokerRegistered() {
-            Properties props = new Properties();
+            Properties props = adminConfig();
             props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, "127.0.0.1:" + brokerPort(index));
             props.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 2000);
             props.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 3000);

@@ -63,8 +63,15 @@ public final class LocalPlatform {
         if (!services) {
             command.add("--no-services");
         }
+        if (config.kafkaSecured()) {
+            command.add("--secure");
+        }
         ManagedProcess launcher = new ManagedProcess("kantor launcher", command, config.home(), log,
-                java.util.Map.of("KANTOR_HOME", config.home().toString()));
+                java.util.Map.of("KANTOR_HOME", config.home().toString(),
+                        "KANTOR_KAFKA_PORT", Integer.toString(config.kafkaPort()),
+                        "KANTOR_REGISTRY_PORT", Integer.toString(config.registryPort()),
+                        "KANTOR_POSTGRES_PORT", Integer.toString(config.postgresPort()),
+                        "KANTOR_CONTROL_PORT", Integer.toString(config.controlPort())));
         long started = System.nanoTime();
         launcher.start();
         launcher.awaitHealthy(PlatformConfig.START_TIMEOUT.plusSeconds(60), () -> running().isPresent());

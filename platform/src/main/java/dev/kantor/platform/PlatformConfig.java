@@ -16,7 +16,8 @@ public record PlatformConfig(
         int registryPort,
         int postgresPort,
         int controlPort,
-        Optional<ExternalPostgres> externalPostgres) {
+        Optional<ExternalPostgres> externalPostgres,
+        boolean kafkaSecured) {
 
     /** How long one part may take to become healthy. */
     public static final java.time.Duration START_TIMEOUT = java.time.Duration.ofSeconds(120);
@@ -29,7 +30,8 @@ public record PlatformConfig(
         return from(System.getenv(), brokers);
     }
 
-    static PlatformConfig from(Map<String, String> env, int brokers) {
+    /** The configuration a set of KANTOR_* variables describes (a test can describe a second platform beside the first). */
+    public static PlatformConfig from(Map<String, String> env, int brokers) {
         if (brokers != 1 && brokers != 3) {
             throw new PlatformException("--brokers must be 1 or 3, was " + brokers);
         }
@@ -45,7 +47,8 @@ public record PlatformConfig(
                 intOf(env, "KANTOR_REGISTRY_PORT", 8081),
                 intOf(env, "KANTOR_POSTGRES_PORT", 5433),
                 intOf(env, "KANTOR_CONTROL_PORT", 9990),
-                external);
+                external,
+                Boolean.parseBoolean(env.getOrDefault("KANTOR_KAFKA_SECURE", "false")));
     }
 
     /** The checkout the launcher belongs to: the nearest folder up from here holding the Maven wrapper and avro-idl. */
@@ -61,6 +64,11 @@ public record PlatformConfig(
             }
         }
         return dir;
+    }
+
+    /** The same platform with SASL/SCRAM and ACLs on the broker (./kantor up --secure). */
+    public PlatformConfig secured() {
+        return new PlatformConfig(home, brokers, kafkaPort, registryPort, postgresPort, controlPort, externalPostgres, true);
     }
 
     public Path stateFile() {

@@ -30,15 +30,17 @@ public final class PlatformMain {
         int brokers = 1;
         boolean detach = false;
         boolean services = true;
+        boolean secure = false;
         for (int i = 0; i < rest.size(); i++) {
             switch (rest.get(i)) {
                 case "--brokers" -> brokers = Integer.parseInt(rest.get(++i));
                 case "--detach", "-d" -> detach = true;
                 case "--no-services" -> services = false;
+                case "--secure" -> secure = true;
                 default -> { }
             }
         }
-        PlatformConfig config = PlatformConfig.fromEnvironment(brokers);
+        PlatformConfig config = secure ? PlatformConfig.fromEnvironment(brokers).secured() : PlatformConfig.fromEnvironment(brokers);
         LocalPlatform platform = new LocalPlatform(config);
         return switch (command) {
             case "up" -> detach ? upDetached(platform, services) : up(config, platform, services);
@@ -51,8 +53,9 @@ public final class PlatformMain {
             case "schemas" -> schemas(rest);
             default -> {
                 System.out.println("""
-                        usage: kantor up [--brokers 1|3] [--detach] [--no-services]
-                                                                start the platform and the built services (Ctrl-C stops it)
+                        usage: kantor up [--brokers 1|3] [--detach] [--no-services] [--secure]
+                                                                start the platform and the built services (Ctrl-C stops it);
+                                                                --secure: SASL/SCRAM and per-service ACLs on the broker
                                kantor down                            stop a running platform
                                kantor status                          what runs where, and whether it is healthy
                                kantor part NAME stop|start|restart    one part: postgres, registry, kafka (kafka-1..3), a service

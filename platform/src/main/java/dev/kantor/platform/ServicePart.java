@@ -89,6 +89,10 @@ public final class ServicePart implements Part {
                 "-Dquarkus.datasource.jdbc.url=" + endpoints.jdbcUrl(),
                 "-Dquarkus.datasource.username=" + endpoints.postgresUser(),
                 "-Dquarkus.datasource.password=" + endpoints.postgresPassword()));
+        if (endpoints.kafkaSecured()) {
+            // On the secured platform every service logs in as itself, and its ACLs allow only its channels.
+            KafkaAcls.saslConfig(name, KafkaAcls.localPassword(name)).forEach((key, value) -> command.add("-Dkafka." + key + "=" + value));
+        }
         // Extra JVM options for every service, e.g. a flight recording: KANTOR_SERVICE_JAVA_OPTS="-XX:StartFlightRecording=..."
         String javaOptions = System.getenv("KANTOR_SERVICE_JAVA_OPTS");
         if (javaOptions != null && !javaOptions.isBlank()) {

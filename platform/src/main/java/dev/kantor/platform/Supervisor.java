@@ -12,12 +12,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Properties;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 
 /**
  * The process that owns a running local platform: it starts the parts in order, applies the topology, registers the
@@ -43,8 +41,13 @@ public final class Supervisor {
         this.postgres = config.externalPostgres().map(PostgresPart::external)
                 .orElseGet(() -> PostgresPart.embedded(home.resolve("postgres"), home.resolve("postgres-bin"),
                         config.logs().resolve("postgres.log"), config.postgresPort()));
-        this.kafka = new KafkaCluster(home.resolve("kafka-" + config.brokers() + "-broker"), config.logs(),
-                config.brokers(), config.kafkaPort(), config.brokers() == 1 ? "512m" : "384m");
+        String heap = config.brokers() == 1 ? "512m" : "384m";
+        // A secured cluster has its own storage: its admin user is written when the storage is formatted.
+        this.kafka = config.kafkaSecured()
+                ? KafkaCluster.secured(home.resolve("kafka-" + config.brokers() + "-broker-secured"), config.logs(),
+                        config.brokers(), config.kafkaPort(), heap, KafkaAcls.LOCAL_ADMIN_PASSWORD)
+                : new KafkaCluster(home.resolve("kafka-" + config.brokers() + "-broker"), config.logs(),
+                        config.brokers(), config.kafkaPort(), heap);
         this.registry = new RegistryPart(home.resolve("registry"), config.logs().resolve("registry.log"),
                 config.registryPort(), postgres.jdbcUrl(PostgresPart.REGISTRY_DATABASE), postgres.user(), postgres.password());
         parts.put(postgres.name(), postgres);
@@ -107,6 +110,14 @@ public final class Supervisor {
         try (Admin admin = admin()) {
             new TopologyApplier(admin, ReplicationProfile.forBrokers(config.brokers())).apply(topology)
                     .forEach(change -> System.out.println("  topology: " + change));
+            if (config.kafkaSecured()) {
+                KafkaAcls.applyLocal(admin);
+                System.out.println("  kafka: SASL/SCRAM on, one user per service, ACLs from each service's channels");
+            }
+        } catch (PlatformException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new PlatformException("could not set up the Kafka topology or ACLs: " + e.getMessage(), e);
         }
         new SchemaGate(new SchemaRegistryClient(registry.url())).checkAndRegister(SchemaGate.subjects(topology));
         if (withServices) {
@@ -142,7 +153,7 @@ public final class Supervisor {
                 .map(p -> new Endpoints.PartState(p.name(), p.address(), p.pid().orElse(-1))).toList();
         return new Endpoints(ProcessHandle.current().pid(), config.brokers(), kafka.bootstrapServers(), registry.url(),
                 postgres.host(), postgres.port(), postgres.user(), postgres.password(), PostgresPart.DATABASE,
-                config.controlPort(), states);
+                config.controlPort(), states, config.kafkaSecured());
     }
 
     Map<String, Part> parts() {
@@ -171,9 +182,7 @@ public final class Supervisor {
     }
 
     private Admin admin() {
-        Properties props = new Properties();
-        props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
-        return Admin.create(props);
+        return Admin.create(kafka.adminConfig());
     }
 
     /** Kills what a supervisor that died without stopping (kill -9, power loss) left behind. */

@@ -1,4 +1,4 @@
-package dev.kantor.k8s;
+package dev.kantor.platform;
 
 import java.io.IOException;
 import java.io.Reader;
@@ -13,9 +13,14 @@ import java.util.TreeSet;
 /**
  * What a service reads, writes and which consumer groups it uses, read from its own application.properties (the
  * channels of SmallRye Reactive Messaging): the ACLs of its KafkaUser are made from this, so they cannot drift from
- * what the service really does.
+ * what the service really does. The Kubernetes KafkaUsers (k8s/) and the secured local broker (KafkaAcls) both use it.
  */
 public record ServiceChannels(String service, Set<String> reads, Set<String> writes, Set<String> groups) {
+
+    /** The channels of a service of this checkout (services/NAME/src/main/resources/application.properties). */
+    public static ServiceChannels of(String service) {
+        return of(service, PlatformConfig.projectRoot().resolve("services/" + service + "/src/main/resources/application.properties"));
+    }
 
     public static ServiceChannels of(String service, Path applicationProperties) {
         Properties properties = new Properties();

@@ -1,0 +1,128 @@
+package dev.kantor.platform;
+
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.errors.GroupAuthorizationException;
+import org.apache.kafka.common.errors.SaslAuthenticationException;
+import org.apache.kafka.common.errors.TopicAuthorizationException;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A broker with SASL/SCRAM and the standard authorizer, its users and ACLs made from the services' channels (the
+ * same declarations as the Kubernetes KafkaUsers): a service does what its channels need and is refused the rest.
+ */
+class SecuredKafkaIT {
+
+    @TempDir
+    static Path dir;
+    static KafkaCluster cluster;
+    static final Map<String, String> PASSWORDS = new HashMap<>();
+
+    @BeforeAll
+    static void start() throws Exception {
+        cluster = KafkaCluster.secured(dir.resolve("kafka"), dir.resolve("logs"), 1, 39092, "384m", "admin-secret");
+        cluster.startAll(Duration.ofSeconds(120));
+        Map<String, ServiceChannels> services = new LinkedHashMap<>();
+        for (String service : ServicePart.SERVICES.keySet()) {
+            services.put(service, ServiceChannels.of(service));
+            PASSWORDS.put(service, service + "-secret");
+        }
+        try (Admin admin = Admin.create(cluster.adminConfig())) {
+            admin.createTopics(Topology.load().topics().stream().map(t -> new NewTopic(t.name(), t.partitions(), (short) 1)).toList())
+                    .all().get(60, TimeUnit.SECONDS);
+            KafkaAcls.apply(admin, services, PASSWORDS);
+        }
+    }
+
+    @AfterAll
+    static void stop() {
+        if (cluster != null) {
+            cluster.stopAll();
+        }
+    }
+
+    @Test
+    void aServiceWritesItsOwnTopicsAndIsRefusedAnyOther() throws Exception {
+        try (KafkaProducer<String, String> account = producer("account", PASSWORDS.get("account"))) {
+            account.send(new ProducerRecord<>("accounts", "acc-1", "allowed")).get(30, TimeUnit.SECONDS);
+            ExecutionException refused = assertThrows(ExecutionException.class,
+                    () -> account.send(new ProducerRecord<>("transactions", "acc-1", "not allowed")).get(30, TimeUnit.SECONDS));
+            assertInstanceOf(TopicAuthorizationException.class, refused.getCause(), refused.toString());
+        }
+    }
+
+    @Test
+    void aServiceReadsOnlyInItsOwnConsumerGroup() {
+        try (KafkaConsumer<String, String> own = consumer("account", PASSWORDS.get("account"), "account-service")) {
+            own.subscribe(List.of("account-requests"));
+            own.poll(Duration.ofSeconds(5)); // allowed: no exception
+        }
+        try (KafkaConsumer<String, String> foreign = consumer("account", PASSWORDS.get("account"), "wallet-service")) {
+            foreign.subscribe(List.of("account-requests"));
+            assertThrows(GroupAuthorizationException.class, () -> {
+                for (int i = 0; i < 10; i++) {
+                    foreign.poll(Duration.ofSeconds(2));
+                }
+            });
+        }
+        try (KafkaConsumer<String, String> otherTopic = consumer("account", PASSWORDS.get("account"), "account-service")) {
+            otherTopic.subscribe(List.of("transaction-requests"));
+            assertThrows(TopicAuthorizationException.class, () -> {
+                for (int i = 0; i < 10; i++) {
+                    otherTopic.poll(Duration.ofSeconds(2));
+                }
+            });
+        }
+    }
+
+    @Test
+    void aWrongPasswordIsRefused() {
+        try (KafkaProducer<String, String> impostor = producer("transaction", "guess")) {
+            ExecutionException refused = assertThrows(ExecutionException.class,
+                    () -> impostor.send(new ProducerRecord<>("transactions", "acc-1", "x")).get(30, TimeUnit.SECONDS));
+            assertInstanceOf(SaslAuthenticationException.class, refused.getCause(), refused.toString());
+        }
+    }
+
+    private static KafkaProducer<String, String> producer(String user, String password) {
+        Properties props = new Properties();
+        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.bootstrapServers());
+        props.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 20_000);
+        props.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 20_000);
+        props.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000);
+        props.putAll(KafkaAcls.saslConfig(user, password));
+        return new KafkaProducer<>(props, new StringSerializer(), new StringSerializer());
+    }
+
+    private static KafkaConsumer<String, String> consumer(String user, String password, String group) {
+        Properties props = new Properties();
+        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.bootstrapServers());
+        props.put(ConsumerConfig.GROUP_ID_CONFIG, group);
+        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        props.putAll(KafkaAcls.saslConfig(user, password));
+        return new KafkaConsumer<>(props, new StringDeserializer(), new StringDeserializer());
+    }
+}
