@@ -51,8 +51,19 @@ public final class ServicePart implements Part {
         return PlatformConfig.projectRoot().resolve("services").resolve(service).resolve("target/quarkus-app/quarkus-run.jar");
     }
 
+    /** The native executable of a service ({@code ./mvnw package -Pnative}). */
+    public static Path nativeExecutable(String service) {
+        return PlatformConfig.projectRoot().resolve("services").resolve(service)
+                .resolve("target/kantor-" + service + "-1.0.0-SNAPSHOT-runner");
+    }
+
+    /** Whether services run as native executables (-Dkantor.native=true, set by the native profile of the tests). */
+    public static boolean nativeMode() {
+        return Boolean.getBoolean("kantor.native");
+    }
+
     public static boolean built(String service) {
-        return Files.isRegularFile(jar(service));
+        return Files.isRegularFile(nativeMode() ? nativeExecutable(service) : jar(service));
     }
 
     @Override
@@ -75,12 +86,14 @@ public final class ServicePart implements Part {
     @Override
     public void start() {
         if (!built(name)) {
-            throw new PlatformException("service " + name + " is not built (" + jar(name) + "): run ./mvnw package -DskipTests");
+            throw new PlatformException("service " + name + " is not built (" + (nativeMode() ? nativeExecutable(name) : jar(name))
+                    + "): run ./mvnw package -DskipTests" + (nativeMode() ? " -Pnative" : ""));
         }
-        List<String> command = new ArrayList<>(List.of(ManagedProcess.javaExecutable(),
-                "-Xms64m", "-Xmx256m", "-XX:+UseSerialGC",
-                // JBoss threads needs this on JDK 24+, or the worker pool dies at start.
-                "--add-opens", "java.base/java.lang=ALL-UNNAMED",
+        List<String> command = new ArrayList<>(nativeMode() ? List.of(nativeExecutable(name).toString(), "-Xmx256m")
+                : List.of(ManagedProcess.javaExecutable(), "-Xms64m", "-Xmx256m", "-XX:+UseSerialGC",
+                        // JBoss threads needs this on JDK 24+, or the worker pool dies at start.
+                        "--add-opens", "java.base/java.lang=ALL-UNNAMED"));
+        command.addAll(List.of(
                 "-Dquarkus.http.host=127.0.0.1",
                 "-Dquarkus.http.port=" + port,
                 "-Dkafka.bootstrap.servers=" + endpoints.kafkaBootstrapServers(),
@@ -99,8 +112,10 @@ public final class ServicePart implements Part {
             command.addAll(1, List.of(javaOptions.trim().split("\\s+")));
         }
         properties.forEach((key, value) -> command.add("-D" + key + "=" + value));
-        command.addAll(List.of("-jar", jar(name).toString()));
-        process = new ManagedProcess(name, command, jar(name).getParent(), log, Map.of());
+        if (!nativeMode()) {
+            command.addAll(List.of("-jar", jar(name).toString()));
+        }
+        process = new ManagedProcess(name, command, nativeMode() ? nativeExecutable(name).getParent() : jar(name).getParent(), log, Map.of());
         process.start();
     }
 

@@ -1,0 +1,136 @@
+package dev.kantor.e2e;
+
+import java.math.BigDecimal;
+import java.math.RoundingMode;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.TreeMap;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import dev.kantor.events.AccountOpened;
+import dev.kantor.events.AccountOpeningRequested;
+import dev.kantor.events.Money;
+import dev.kantor.events.TransactionApproved;
+import dev.kantor.events.TransactionKind;
+import dev.kantor.events.TransactionRequested;
+import dev.kantor.testsupport.KafkaTestClient;
+import dev.kantor.testsupport.OutcomeCollector;
+
+/**
+ * Users with one EUR account each, and deposits to them produced to transaction-requests, as the gateway would.
+ * The reference model is independent of timing: a user's wallet must hold the sum of the deposits approved for them,
+ * every request must have exactly one outcome event id (none lost, none applied twice).
+ */
+final class Workload {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+
+    final String run = UUID.randomUUID().toString().substring(0, 8);
+    final List<String> accounts = new ArrayList<>();
+    final Map<String, TransactionRequested> sent = new ConcurrentHashMap<>();
+    private final KafkaTestClient kafka;
+    private final Random random = new Random(11);
+
+    Workload(KafkaTestClient kafka) {
+        this.kafka = kafka;
+    }
+
+    static String user(String account) {
+        return "e2e-" + account;
+    }
+
+    /** Opens the accounts through account-requests and waits until each is announced. */
+    void openAccounts(int count, Duration timeout) {
+        try (KafkaTestClient.Tail opened = kafka.tail("accounts")) {
+            for (int i = 0; i < count; i++) {
+                String account = run + "-" + i;
+                accounts.add(account);
+                kafka.sendAsync("account-requests", account, AccountOpeningRequested.newBuilder().setEventId(UUID.randomUUID().toString())
+                        .setRequestId(UUID.randomUUID().toString()).setAccountId(account).setUserId(user(account))
+                        .setBaseCurrency("EUR").setDisplayName("e2e").setRequestedAt(now()).build());
+            }
+            kafka.flush();
+            opened.await(AccountOpened.class, a -> accounts.contains(a.getAccountId()), count, timeout);
+        }
+    }
+
+    /** Sends one deposit to a random account of this workload, without waiting. */
+    TransactionRequested deposit() {
+        String account = accounts.get(random.nextInt(accounts.size()));
+        BigDecimal amount = BigDecimal.valueOf(random.nextInt(10_000) + 1, 2).setScale(4, RoundingMode.UNNECESSARY);
+        TransactionRequested request = TransactionRequested.newBuilder().setEventId(UUID.randomUUID().toString())
+                .setTransactionId(UUID.randomUUID().toString()).setAccountId(account).setUserId(user(account))
+                .setKind(TransactionKind.DEPOSIT).setAmount(Money.newBuilder().setAmount(amount).setCurrency("EUR").build())
+                .setRequestedAt(now()).build();
+        sent.put(request.getTransactionId(), request);
+        kafka.sendAsync("transaction-requests", account, request);
+        return request;
+    }
+
+    /** Requests with no outcome at all. */
+    long lost(OutcomeCollector outcomes) {
+        return sent.keySet().stream().filter(id -> outcomes.outcome(id) == null).count();
+    }
+
+    /** Requests with more than one distinct outcome event id: decided twice. */
+    long appliedTwice(OutcomeCollector outcomes) {
+        return sent.keySet().stream().filter(id -> outcomes.outcome(id) != null && outcomes.outcome(id).eventIds.size() > 1).count();
+    }
+
+    /** Per user, the EUR the wallet must hold: the sum of the approved deposits. */
+    Map<String, BigDecimal> expectedWallets(OutcomeCollector outcomes) {
+        Map<String, BigDecimal> expected = new TreeMap<>();
+        accounts.forEach(a -> expected.put(user(a), BigDecimal.ZERO.setScale(2)));
+        sent.forEach((id, request) -> {
+            if (outcomes.outcome(id) != null && outcomes.outcome(id).event instanceof TransactionApproved) {
+                expected.merge(request.getUserId(), request.getAmount().getAmount().setScale(2, RoundingMode.UNNECESSARY), BigDecimal::add);
+            }
+        });
+        return expected;
+    }
+
+    /** Per user, the EUR the wallet service answers (0.00 when it holds none). */
+    Map<String, BigDecimal> actualWallets(String walletService) {
+        Map<String, BigDecimal> actual = new TreeMap<>();
+        for (String account : accounts) {
+            actual.put(user(account), eur(walletService, user(account)));
+        }
+        return actual;
+    }
+
+    private static BigDecimal eur(String walletService, String user) {
+        try {
+            HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create(walletService + "/wallets/" + user)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            if (response.statusCode() == 404) {
+                return BigDecimal.ZERO.setScale(2);
+            }
+            for (JsonNode balance : JSON.readTree(response.body()).get("balances")) {
+                if (balance.get("currency").asText().equals("EUR")) {
+                    return new BigDecimal(balance.get("amount").asText());
+                }
+            }
+            return BigDecimal.ZERO.setScale(2);
+        } catch (Exception e) {
+            throw new IllegalStateException("the wallet of " + user, e);
+        }
+    }
+
+    private static Instant now() {
+        return Instant.now().truncatedTo(ChronoUnit.MILLIS);
+    }
+}
