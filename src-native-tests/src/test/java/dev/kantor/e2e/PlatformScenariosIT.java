@@ -82,6 +82,42 @@ class PlatformScenariosIT {
     }
 
     @Test
+    void postgresRestartedAndTheRegistryDownUnderLoadLoseNothing() throws Exception {
+        dev.kantor.platform.LocalPlatform platform = dev.kantor.platform.LocalPlatform.fromEnvironment();
+        underLoad("postgres restarted, registry down 4 s", disturbance -> {
+            disturbance.schedule(() -> platform.part("postgres", "restart"), 2, TimeUnit.SECONDS);
+            disturbance.schedule(() -> platform.part("registry", "stop"), 5, TimeUnit.SECONDS);
+            disturbance.schedule(() -> platform.part("registry", "start"), 9, TimeUnit.SECONDS);
+        });
+    }
+
+    @Test
+    void blueGreenNeverRunsBothVersionsAndLosesNothing() throws Exception {
+        underLoad("transaction blue/green (v1 stopped, then v2 started)", disturbance -> disturbance.schedule(() -> {
+            services.get("transaction").stop();
+            assertTrue(!services.get("transaction").alive(), "v1 is gone before v2 starts");
+            services.replace("transaction");
+        }, 3, TimeUnit.SECONDS));
+    }
+
+    @Test
+    void aCanaryScaledAwayMidStreamLosesNothing() throws Exception {
+        underLoad("wallet canary in the same group, scaled away", disturbance -> {
+            disturbance.schedule(() -> services.addCanary("wallet"), 1, TimeUnit.SECONDS);
+            disturbance.schedule(() -> services.removeCanary("wallet"), 7, TimeUnit.SECONDS);
+        });
+    }
+
+    @Test
+    void rewoundOffsetsApplyNothingTwice() throws Exception {
+        underLoad("wallet offsets rewound to the beginning", disturbance -> disturbance.schedule(() -> {
+            services.get("wallet").stop();
+            services.rewind("wallet-service");
+            services.restart("wallet");
+        }, 3, TimeUnit.SECONDS));
+    }
+
+    @Test
     void aFloodOfOldRecordsChangesNothing() throws Exception {
         long started = System.nanoTime();
         Workload workload = new Workload(kafka);

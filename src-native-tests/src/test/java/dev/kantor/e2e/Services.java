@@ -18,6 +18,7 @@ final class Services implements AutoCloseable {
 
     final Endpoints endpoints;
     private final Map<String, ServicePart> parts = new LinkedHashMap<>();
+    private final Map<String, ServicePart> canaries = new LinkedHashMap<>();
 
     Services() {
         LocalPlatform platform = LocalPlatform.fromEnvironment();
@@ -25,12 +26,52 @@ final class Services implements AutoCloseable {
         for (String name : ServicePart.SERVICES.keySet()) {
             // The platform's own instances would share the consumer groups: the ones under test replace them.
             endpoints.parts().stream().filter(p -> p.name().equals(name) && p.pid() > 0).forEach(p -> platform.part(name, "stop"));
-            ServicePart part = new ServicePart(name, Ports.any(), endpoints, Path.of("target", "e2e-" + name + ".log").toAbsolutePath(),
-                    Map.of("kantor.gateway.demo-users", "*", "kantor.transaction.max-rate-age", "PT1H"));
+            ServicePart part = part(name, "");
             part.start();
             parts.put(name, part);
         }
         parts.values().forEach(part -> part.awaitHealthy(Duration.ofSeconds(180)));
+    }
+
+    private ServicePart part(String name, String instance) {
+        return new ServicePart(name, Ports.any(), endpoints, Path.of("target", "e2e-" + name + instance + ".log").toAbsolutePath(),
+                Map.of("kantor.gateway.demo-users", "*", "kantor.transaction.max-rate-age", "PT1H"));
+    }
+
+    /** A new instance (a new version, as far as the platform can tell) in place of the stopped one. */
+    void replace(String name) {
+        ServicePart next = part(name, "-v2-" + System.nanoTime());
+        next.start();
+        next.awaitHealthy(Duration.ofSeconds(180));
+        parts.put(name, next);
+    }
+
+    /** A second instance of a service in the same consumer group: the partitions split between the two. */
+    void addCanary(String name) {
+        ServicePart canary = part(name, "-canary");
+        canary.start();
+        canary.awaitHealthy(Duration.ofSeconds(180));
+        canaries.put(name, canary);
+    }
+
+    /** The canary scaled away: a clean stop, its partitions go back to the stable instance. */
+    void removeCanary(String name) {
+        canaries.remove(name).stop();
+    }
+
+    /** Moves a stopped consumer group back to the beginning of every topic it reads. */
+    void rewind(String group) {
+        try (org.apache.kafka.clients.admin.Admin admin = org.apache.kafka.clients.admin.Admin.create(
+                Map.of("bootstrap.servers", endpoints.kafkaBootstrapServers()))) {
+            var committed = admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get(30, java.util.concurrent.TimeUnit.SECONDS);
+            Map<org.apache.kafka.common.TopicPartition, org.apache.kafka.clients.consumer.OffsetAndMetadata> start = new java.util.HashMap<>();
+            committed.keySet().forEach(tp -> start.put(tp, new org.apache.kafka.clients.consumer.OffsetAndMetadata(0)));
+            // The group may still be seen as active for a moment after its member stopped: retry until it is empty.
+            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(60)).ignoreExceptions()
+                    .until(() -> admin.alterConsumerGroupOffsets(group, start).all().get(10, java.util.concurrent.TimeUnit.SECONDS) == null);
+        } catch (Exception e) {
+            throw new IllegalStateException("could not rewind " + group, e);
+        }
     }
 
     ServicePart get(String name) {
@@ -49,6 +90,7 @@ final class Services implements AutoCloseable {
 
     @Override
     public void close() {
+        canaries.values().forEach(ServicePart::stop);
         parts.values().forEach(ServicePart::stop);
     }
 }
