@@ -41,7 +41,7 @@ public final class GatewayBenchmark {
         List<ServicePart> services = new ArrayList<>();
         int gatewayPort = Ports.any();
         for (String name : List.of("account", "transaction", "gateway")) {
-            endpoints.parts().stream().filter(p -> p.name().equals(name) && p.pid() > 0).forEach(p -> platform.part(name, "stop"));
+            platform.stopOwnInstance(name);
             ServicePart service = new ServicePart(name, name.equals("gateway") ? gatewayPort : Ports.any(), endpoints,
                     PlatformConfig.projectRoot().resolve("benchmarks/results/gateway-bench-" + name + ".log"),
                     Map.of("kantor.gateway.demo-users", "*"));

@@ -46,8 +46,7 @@ public final class TransactionBenchmark {
 
         LocalPlatform platform = LocalPlatform.fromEnvironment();
         Endpoints endpoints = platform.ensureRunning();
-        endpoints.parts().stream().filter(p -> p.name().equals("transaction") && p.pid() > 0)
-                .forEach(p -> platform.part("transaction", "stop"));
+        platform.stopOwnInstance("transaction");
 
         List<String> lines = new ArrayList<>();
         lines.add(String.format("# transaction service benchmark, %s, %d cores, %s", Instant.now(),

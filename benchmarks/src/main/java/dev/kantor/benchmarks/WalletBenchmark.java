@@ -45,7 +45,7 @@ public final class WalletBenchmark {
         int events = Integer.parseInt(options.getOrDefault("events", "100000"));
         LocalPlatform platform = LocalPlatform.fromEnvironment();
         Endpoints endpoints = platform.ensureRunning();
-        endpoints.parts().stream().filter(p -> p.name().equals("wallet") && p.pid() > 0).forEach(p -> platform.part("wallet", "stop"));
+        platform.stopOwnInstance("wallet");
         int port = Ports.any();
         ServicePart service = new ServicePart("wallet", port, endpoints,
                 PlatformConfig.projectRoot().resolve("benchmarks/results/wallet-" + port + ".log"), Map.of());

@@ -79,6 +79,15 @@ public final class LocalPlatform {
         return running().orElseThrow();
     }
 
+    /**
+     * Stops the platform's own instance of a service, if it runs one (./kantor up does): an instance under test must
+     * never share its consumer groups.
+     */
+    public void stopOwnInstance(String service) {
+        running().ifPresent(endpoints -> endpoints.parts().stream().filter(p -> p.name().equals(service) && p.pid() > 0)
+                .forEach(p -> part(service, "stop")));
+    }
+
     /** Asks the supervisor to stop everything and waits for it to exit. */
     public boolean stop() {
         Optional<Endpoints> state = StateFile.read(config);

@@ -21,6 +21,7 @@ import org.junit.jupiter.api.Test;
 import dev.kantor.events.TransactionRequested;
 import dev.kantor.testsupport.KafkaTestClient;
 import dev.kantor.testsupport.OutcomeCollector;
+import dev.kantor.testsupport.PackagedServices;
 
 /**
  * The seeds' promises, as an operator sees them, against every packaged service at once: a service stopped or
@@ -32,13 +33,13 @@ class PlatformScenariosIT {
 
     static final int SCALE = Integer.getInteger("kantor.e2e.scale", 1);
     static final Duration RECOVERY = Duration.ofMinutes(3);
-    static Services services;
+    static PackagedServices services;
     static KafkaTestClient kafka;
 
     @BeforeAll
     static void start() {
-        services = new Services();
-        kafka = new KafkaTestClient(services.endpoints);
+        services = new PackagedServices();
+        kafka = new KafkaTestClient(services.endpoints());
     }
 
     @AfterAll
@@ -122,7 +123,7 @@ class PlatformScenariosIT {
         long started = System.nanoTime();
         Workload workload = new Workload(kafka);
         workload.openAccounts(10, RECOVERY);
-        try (OutcomeCollector outcomes = new OutcomeCollector(services.endpoints)) {
+        try (OutcomeCollector outcomes = new OutcomeCollector(services.endpoints())) {
             for (int i = 0; i < 300 * SCALE; i++) {
                 workload.deposit();
             }
@@ -171,7 +172,7 @@ class PlatformScenariosIT {
                 assertTrue(header(record, "dlt-reason").startsWith("undecodable"), dlt + " from " + topic + ": " + header(record, "dlt-reason"));
                 dead.incrementAndGet();
             }));
-            try (OutcomeCollector outcomes = new OutcomeCollector(services.endpoints)) {
+            try (OutcomeCollector outcomes = new OutcomeCollector(services.endpoints())) {
                 for (int i = 0; i < 20; i++) {
                     workload.deposit();
                 }
@@ -197,7 +198,7 @@ class PlatformScenariosIT {
         long started = System.nanoTime();
         Workload workload = new Workload(kafka);
         workload.openAccounts(20, RECOVERY);
-        try (OutcomeCollector outcomes = new OutcomeCollector(services.endpoints)) {
+        try (OutcomeCollector outcomes = new OutcomeCollector(services.endpoints())) {
             ScheduledExecutorService load = Executors.newSingleThreadScheduledExecutor();
             ScheduledExecutorService disturbance = Executors.newSingleThreadScheduledExecutor();
             int ticks = 100 * SCALE;

@@ -20,8 +20,7 @@ public class KantorPlatformResource implements QuarkusTestResourceLifecycleManag
         Endpoints endpoints = platform.ensureRunning();
         // A platform started with `./kantor up` runs the packaged services; the instance under test must not share
         // its consumer groups with them, so they are stopped (`./kantor part NAME start` brings one back).
-        endpoints.parts().stream().filter(part -> ServicePart.SERVICES.containsKey(part.name()) && part.pid() > 0)
-                .forEach(part -> platform.part(part.name(), "stop"));
+        ServicePart.SERVICES.keySet().forEach(platform::stopOwnInstance);
         return serviceConfig(endpoints);
     }
 

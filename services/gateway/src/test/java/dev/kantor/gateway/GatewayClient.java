@@ -66,6 +66,11 @@ final class GatewayClient {
         return send(request(path).header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)), expected);
     }
 
+    /** A GET whose body is not JSON (an HTML page, a document). */
+    String getText(String path, int expected) {
+        return body(request(path).GET(), expected);
+    }
+
     JsonNode get(String path, int expected) {
         return send(request(path).GET(), expected);
     }
@@ -84,13 +89,22 @@ final class GatewayClient {
     }
 
     private static JsonNode send(HttpRequest.Builder request, int expected) {
+        String body = body(request, expected);
+        try {
+            return body.isBlank() ? JSON.createObjectNode() : JSON.readTree(body);
+        } catch (java.io.IOException e) {
+            throw new AssertionError("not JSON: " + body, e);
+        }
+    }
+
+    private static String body(HttpRequest.Builder request, int expected) {
         try {
             HttpResponse<String> response = HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
             if (response.statusCode() != expected) {
                 throw new AssertionError(response.request().method() + " " + response.uri() + " answered " + response.statusCode()
                         + " (expected " + expected + "): " + response.body());
             }
-            return response.body().isBlank() ? JSON.createObjectNode() : JSON.readTree(response.body());
+            return response.body();
         } catch (java.io.IOException e) {
             throw new IllegalStateException(e);
         } catch (InterruptedException e) {

@@ -8,7 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.net.URI;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -25,13 +24,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 
 import dev.kantor.events.RateQuoted;
 import dev.kantor.events.TransactionRequested;
-import dev.kantor.platform.Endpoints;
-import dev.kantor.platform.LocalPlatform;
-import dev.kantor.platform.Ports;
-import dev.kantor.platform.ServicePart;
 import dev.kantor.testsupport.Browser;
 import dev.kantor.testsupport.KafkaTestClient;
 import dev.kantor.testsupport.KantorPlatformResource;
+import dev.kantor.testsupport.PackagedServices;
 import dev.kantor.testsupport.SseClient;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;
@@ -46,7 +42,7 @@ import io.quarkus.test.junit.QuarkusTest;
 class GatewayJourneyTest {
 
     static final Duration WAIT = Duration.ofSeconds(90);
-    static final List<ServicePart> SERVICES = new ArrayList<>();
+    static PackagedServices services;
     static KafkaTestClient kafka;
 
     @TestHTTPResource("/")
@@ -54,20 +50,13 @@ class GatewayJourneyTest {
 
     @BeforeAll
     static void services() {
-        Endpoints endpoints = LocalPlatform.fromEnvironment().ensureRunning();
-        kafka = new KafkaTestClient(endpoints);
-        for (String name : List.of("account", "transaction", "wallet")) {
-            ServicePart service = new ServicePart(name, Ports.any(), endpoints,
-                    Path.of("target", "journey-" + name + ".log").toAbsolutePath(), Map.of("kantor.transaction.max-rate-age", "PT1H"));
-            service.start();
-            SERVICES.add(service);
-        }
-        SERVICES.forEach(service -> service.awaitHealthy(Duration.ofSeconds(120)));
+        services = new PackagedServices(List.of("account", "transaction", "wallet"));
+        kafka = new KafkaTestClient(services.endpoints());
     }
 
     @AfterAll
     static void stop() {
-        SERVICES.forEach(ServicePart::stop);
+        services.close();
         kafka.close();
     }
 
@@ -161,6 +150,17 @@ class GatewayJourneyTest {
         }
         GatewayClient forged = GatewayClient.withToken(base, "eyJhbGciOiJub25lIn0.eyJ1cG4iOiJhbGljZSJ9.");
         forged.get("/api/accounts", 401);
+    }
+
+    @Test
+    void theApiIsDocumentedWithOpenApiAndSwaggerUi() {
+        GatewayClient anonymous = GatewayClient.anonymous(base);
+        String openapi = anonymous.getText("/q/openapi?format=json", 200);
+        for (String path : List.of("/api/sign-in", "/api/accounts", "/api/transactions", "/api/transactions/{transactionId}",
+                "/api/wallet", "/api/rates", "/api/stream/{stream}")) {
+            assertTrue(openapi.contains("\"" + path + "\""), path + " is documented");
+        }
+        assertTrue(anonymous.getText("/q/swagger-ui/", 200).contains("swagger"), "Swagger UI is served");
     }
 
     @Test

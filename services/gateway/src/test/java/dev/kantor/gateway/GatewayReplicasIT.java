@@ -4,9 +4,7 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.net.URI;
-import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -15,10 +13,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import dev.kantor.platform.Endpoints;
-import dev.kantor.platform.LocalPlatform;
-import dev.kantor.platform.Ports;
-import dev.kantor.platform.ServicePart;
+import dev.kantor.testsupport.PackagedServices;
 import dev.kantor.testsupport.SseClient;
 
 /**
@@ -29,36 +24,20 @@ import dev.kantor.testsupport.SseClient;
 class GatewayReplicasIT {
 
     static final Duration WAIT = Duration.ofSeconds(90);
-    static final List<ServicePart> SERVICES = new ArrayList<>();
+    static PackagedServices services;
     static URI first;
     static URI second;
 
     @BeforeAll
     static void start() {
-        LocalPlatform platform = LocalPlatform.fromEnvironment();
-        Endpoints endpoints = platform.ensureRunning();
-        for (String name : List.of("account", "transaction", "wallet", "gateway", "gateway")) {
-            endpoints.parts().stream().filter(p -> p.name().equals(name) && p.pid() > 0).forEach(p -> platform.part(name, "stop"));
-            int port = Ports.any();
-            if (name.equals("gateway")) {
-                URI uri = URI.create("http://127.0.0.1:" + port);
-                if (first == null) {
-                    first = uri;
-                } else {
-                    second = uri;
-                }
-            }
-            ServicePart service = new ServicePart(name, port, endpoints, Path.of("target", "replicas-" + name + "-" + port + ".log").toAbsolutePath(),
-                    Map.of("kantor.gateway.demo-users", "*"));
-            service.start();
-            SERVICES.add(service);
-        }
-        SERVICES.forEach(service -> service.awaitHealthy(Duration.ofSeconds(120)));
+        services = new PackagedServices(List.of("account", "transaction", "wallet", "gateway"));
+        first = URI.create(services.url("gateway"));
+        second = URI.create("http://127.0.0.1:" + services.addCanary("gateway").port());
     }
 
     @AfterAll
     static void stop() {
-        SERVICES.forEach(ServicePart::stop);
+        services.close();
     }
 
     @Test

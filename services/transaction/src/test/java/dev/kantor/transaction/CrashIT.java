@@ -65,8 +65,7 @@ class CrashIT {
     void killedRepeatedlyItAppliesEveryRequestExactlyOnce() throws Exception {
         LocalPlatform platform = LocalPlatform.fromEnvironment();
         Endpoints endpoints = platform.ensureRunning();
-        endpoints.parts().stream().filter(p -> p.name().equals("transaction") && p.pid() > 0)
-                .forEach(p -> platform.part("transaction", "stop"));
+        platform.stopOwnInstance("transaction");
         service = new ServicePart("transaction", Ports.any(), endpoints,
                 Path.of("target", "crash-it-transaction.log").toAbsolutePath(),
                 Map.of("kantor.transaction.max-rate-age", "PT1H"));

@@ -49,7 +49,7 @@ class WalletCatchUpIT {
     void stoppedWhileTrafficContinuesItCatchesUpToTheSameWallets() throws Exception {
         LocalPlatform platform = LocalPlatform.fromEnvironment();
         Endpoints endpoints = platform.ensureRunning();
-        endpoints.parts().stream().filter(p -> p.name().equals("wallet") && p.pid() > 0).forEach(p -> platform.part("wallet", "stop"));
+        platform.stopOwnInstance("wallet");
         int port = Ports.any();
         service = new ServicePart("wallet", port, endpoints, Path.of("target", "catch-up-it-wallet.log").toAbsolutePath(), Map.of());
         service.start();

@@ -19,7 +19,6 @@ import dev.kantor.service.messaging.MessageContext;
 import dev.kantor.service.messaging.PoisonRecordException;
 import dev.kantor.service.messaging.RecordDecoder;
 import dev.kantor.service.messaging.SourceRecord;
-import dev.kantor.service.messaging.TransientFailureException;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.reactive.messaging.MutinyEmitter;
@@ -74,9 +73,7 @@ public class OpeningRequestConsumer {
         return Uni.createFrom().deferred(() -> {
             MessageContext context = MessageContext.current();
             SourceRecord record = SourceRecord.of(message);
-            return context.blocking(() -> decode(record))
-                    .onFailure(TransientFailureException.class).retry()
-                    .withBackOff(config.retryInitial(), config.retryMax()).indefinitely()
+            return context.decode(() -> decode(record), config.retryInitial(), config.retryMax())
                     .chain(decoded -> decoded.request() == null
                             ? deadLetter(record, decoded.problem(), "dlt")
                             : handle(context, record, decoded.request()))

@@ -21,10 +21,8 @@ import dev.kantor.service.messaging.Poison;
 import dev.kantor.service.messaging.PoisonRecordException;
 import dev.kantor.service.messaging.RecordDecoder;
 import dev.kantor.service.messaging.SourceRecord;
-import dev.kantor.service.messaging.TransientFailureException;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.reactive.messaging.MutinyEmitter;
-import io.smallrye.reactive.messaging.kafka.KafkaRecord;
 import io.smallrye.reactive.messaging.kafka.KafkaRecordBatch;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -70,13 +68,8 @@ public class EventConsumer {
         // Deferred: a synchronous throw while setting up must still fail the Uni, so the batch is nacked (smallrye#1726).
         return Uni.createFrom().deferred(() -> {
             MessageContext context = MessageContext.current();
-            List<SourceRecord> records = new ArrayList<>();
-            for (KafkaRecord<String, byte[]> record : batch) {
-                records.add(SourceRecord.of(record));
-            }
-            return context.blocking(() -> decode(records))
-                    .onFailure(TransientFailureException.class).retry()
-                    .withBackOff(config.retryInitial(), config.retryMax()).indefinitely()
+            List<SourceRecord> records = SourceRecord.of(batch);
+            return context.decode(() -> decode(records), config.retryInitial(), config.retryMax())
                     .chain(decoded -> context.transaction("the gateway projection's database transaction",
                                     () -> projection.apply(decoded.batch(), clock.instant()), config.retryInitial(), config.retryMax())
                             .chain(() -> deadLetter(decoded.poison())))

@@ -11,6 +11,7 @@ import dev.kantor.events.TransactionRequested;
 import dev.kantor.gateway.persistence.OpeningRequest;
 import dev.kantor.gateway.persistence.TransactionRequest;
 import dev.kantor.service.messaging.EventMessage;
+import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.reactive.messaging.MutinyEmitter;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -32,14 +33,26 @@ public class RequestPublisher {
     @Channel("transaction-requests")
     MutinyEmitter<TransactionRequested> transactions;
 
-    public Uni<Void> publish(OpeningRequest request) {
+    /** Publishes a stored opening unless an earlier attempt did, then marks it published. */
+    public Uni<Void> publishOnce(OpeningRequest request) {
+        return request.published ? Uni.createFrom().voidItem() : publish(request).chain(() -> Panache.withTransaction(
+                () -> OpeningRequest.update("published = true where requestId = ?1", request.requestId)).replaceWithVoid());
+    }
+
+    /** Publishes a stored transaction request unless an earlier attempt did, then marks it published. */
+    public Uni<Void> publishOnce(TransactionRequest request) {
+        return request.published ? Uni.createFrom().voidItem() : publish(request).chain(() -> Panache.withTransaction(
+                () -> TransactionRequest.update("published = true where transactionId = ?1", request.transactionId)).replaceWithVoid());
+    }
+
+    private Uni<Void> publish(OpeningRequest request) {
         AccountOpeningRequested event = AccountOpeningRequested.newBuilder().setEventId(request.eventId)
                 .setRequestId(request.requestId).setAccountId(request.accountId).setUserId(request.userId)
                 .setBaseCurrency(request.baseCurrency).setDisplayName(request.displayName).setRequestedAt(request.requestedAt).build();
         return openings.sendMessage(EventMessage.of(request.accountId, request.eventId, "AccountOpeningRequested", event));
     }
 
-    public Uni<Void> publish(TransactionRequest request) {
+    private Uni<Void> publish(TransactionRequest request) {
         TransactionRequested event = TransactionRequested.newBuilder().setEventId(request.eventId)
                 .setTransactionId(request.transactionId).setAccountId(request.accountId).setUserId(request.userId)
                 .setKind(TransactionKind.valueOf(request.kind))

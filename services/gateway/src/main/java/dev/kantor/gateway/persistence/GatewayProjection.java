@@ -63,12 +63,14 @@ public class GatewayProjection {
         BulkInsert wallets = new BulkInsert("{h-schema}wallet_snapshot", List.of("user_id", "as_of", "payload"),
                 "on conflict (user_id) do update set as_of = excluded.as_of, payload = excluded.payload"
                         + " where wallet_snapshot.as_of <= excluded.as_of");
-        for (WalletUpdated w : latest(batch.wallets(), WalletUpdated::getUserId, WalletUpdated::getAsOf)) {
-            String json = EventJson.write(EventJson.wallet(w));
-            wallets.add(w.getUserId(), w.getAsOf(), json);
-        }
+        Map<WalletUpdated, String> walletJson = new java.util.IdentityHashMap<>();
         for (WalletUpdated w : batch.wallets()) {
-            feed.add(w.getEventId(), w.getUserId(), "wallet", EventJson.write(EventJson.wallet(w)), now);
+            String json = EventJson.write(EventJson.wallet(w));
+            walletJson.put(w, json);
+            feed.add(w.getEventId(), w.getUserId(), "wallet", json, now);
+        }
+        for (WalletUpdated w : latest(batch.wallets(), WalletUpdated::getUserId, WalletUpdated::getAsOf)) {
+            wallets.add(w.getUserId(), w.getAsOf(), walletJson.get(w));
         }
         BulkInsert rates = new BulkInsert("{h-schema}latest_rate", List.of("pair", "quoted_at", "payload"),
                 "on conflict (pair) do update set quoted_at = excluded.quoted_at, payload = excluded.payload"

@@ -10,7 +10,6 @@ import java.util.UUID;
 
 import org.eclipse.microprofile.openapi.annotations.Operation;
 
-import dev.kantor.gateway.config.GatewayConfig;
 import dev.kantor.gateway.domain.RequestRules;
 import dev.kantor.gateway.messaging.RequestPublisher;
 import dev.kantor.gateway.persistence.OpeningRequest;
@@ -42,7 +41,7 @@ public class AccountResource {
     RequestPublisher publisher;
 
     @Inject
-    GatewayConfig config;
+    RequestRules rules;
 
     private final Clock clock = Clock.systemUTC();
 
@@ -50,7 +49,6 @@ public class AccountResource {
     @Consumes(MediaType.APPLICATION_JSON)
     @Operation(summary = "Ask for an account ({\"baseCurrency\": \"EUR\", \"displayName\": \"Savings\"}); 202 with its id")
     public Uni<Response> open(String body, @HeaderParam("Idempotency-Key") String key) {
-        RequestRules rules = new RequestRules(config.currencies(), config.displayNameMax());
         JsonBody json = JsonBody.parse(body);
         String baseCurrency = json.text("baseCurrency");
         String displayName = json.text("displayName");
@@ -74,9 +72,7 @@ public class AccountResource {
                             request.requestedAt = clock.instant().truncatedTo(ChronoUnit.MILLIS);
                             return request.persist().replaceWith(request);
                         }))
-                .chain(request -> (request.published ? Uni.createFrom().voidItem()
-                        : publisher.publish(request).chain(() -> Panache.withTransaction(() -> OpeningRequest.update(
-                                "published = true where requestId = ?1", request.requestId)).replaceWithVoid()))
+                .chain(request -> publisher.publishOnce(request)
                         .replaceWith(Response.accepted(Map.of("accountId", request.accountId, "requestId", request.requestId,
                                 "status", "OPENING")).build()));
     }

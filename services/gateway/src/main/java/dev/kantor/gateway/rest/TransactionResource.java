@@ -8,7 +8,6 @@ import java.util.UUID;
 
 import org.eclipse.microprofile.openapi.annotations.Operation;
 
-import dev.kantor.gateway.config.GatewayConfig;
 import dev.kantor.gateway.domain.RequestRules;
 import dev.kantor.gateway.domain.TransactionForm;
 import dev.kantor.gateway.messaging.RequestPublisher;
@@ -48,7 +47,7 @@ public class TransactionResource {
     RequestPublisher publisher;
 
     @Inject
-    GatewayConfig config;
+    RequestRules rules;
 
     private final Clock clock = Clock.systemUTC();
 
@@ -57,7 +56,6 @@ public class TransactionResource {
     @Operation(summary = "Ask for a transaction ({\"accountId\", \"kind\": DEPOSIT|WITHDRAWAL|EXCHANGE, \"amount\": \"12.50\", "
             + "\"currency\", \"targetCurrency\" for an exchange}); 202 with the transaction id")
     public Uni<Response> request(String body, @HeaderParam("Idempotency-Key") String key) {
-        RequestRules rules = new RequestRules(config.currencies(), config.displayNameMax());
         JsonBody json = JsonBody.parse(body);
         TransactionForm form = rules.transaction(json.text("accountId"), json.text("kind"), json.decimal("amount"),
                 json.text("currency"), json.text("targetCurrency"));
@@ -71,9 +69,7 @@ public class TransactionResource {
                     return TransactionRequest.<TransactionRequest>find("userId = ?1 and idempotencyKey = ?2", user, idempotencyKey)
                             .firstResult().chain(existing -> existing != null ? same(existing, form) : create(user, idempotencyKey, form));
                 }))
-                .chain(request -> (request.published ? Uni.createFrom().voidItem()
-                        : publisher.publish(request).chain(() -> Panache.withTransaction(() -> TransactionRequest.update(
-                                "published = true where transactionId = ?1", request.transactionId)).replaceWithVoid()))
+                .chain(request -> publisher.publishOnce(request)
                         .replaceWith(Response.accepted(accepted(request))
                                 .location(java.net.URI.create("/api/transactions/" + request.transactionId)).build()));
     }

@@ -52,6 +52,17 @@ public final class MessageContext {
         return Uni.createFrom().completionStage(() -> context.executeBlocking(work, false).toCompletionStage());
     }
 
+    /**
+     * Decodes on a worker thread (the registry client blocks on a schema cache miss) and resumes on this context.
+     * An unreachable registry ({@link TransientFailureException}) is retried with back-off, never dead-lettered;
+     * poison is for the caller's decode to report.
+     */
+    public <T> Uni<T> decode(Callable<T> work, Duration initial, Duration max) {
+        return blocking(work)
+                .onFailure(TransientFailureException.class).invoke(e -> LOG.warnf("decoding failed, retrying: %s", e.getMessage()))
+                .onFailure(TransientFailureException.class).retry().withBackOff(initial, max).indefinitely();
+    }
+
     /** One database transaction on this context, retried with back-off for as long as it fails. */
     public <T> Uni<T> transaction(String what, Supplier<Uni<T>> work, Duration initial, Duration max) {
         return transaction(work)

@@ -8,6 +8,13 @@ import io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordMetadata;
 /** Where a consumed record came from, kept so a dead letter can say it. */
 public record SourceRecord(String topic, int partition, long offset, String key, byte[] value, Headers headers) {
 
+    /** Every record of a batch, in order. */
+    public static java.util.List<SourceRecord> of(Iterable<? extends Message<byte[]>> batch) {
+        java.util.List<SourceRecord> records = new java.util.ArrayList<>();
+        batch.forEach(message -> records.add(of(message)));
+        return records;
+    }
+
     public static SourceRecord of(Message<byte[]> message) {
         IncomingKafkaRecordMetadata<?, ?> meta = message.getMetadata(IncomingKafkaRecordMetadata.class)
                 .orElseThrow(() -> new IllegalStateException("not a Kafka record"));

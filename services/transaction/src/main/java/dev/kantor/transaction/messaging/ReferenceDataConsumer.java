@@ -9,7 +9,6 @@ import org.jboss.logging.Logger;
 import dev.kantor.service.messaging.MessageContext;
 import dev.kantor.service.messaging.PoisonRecordException;
 import dev.kantor.service.messaging.SourceRecord;
-import dev.kantor.service.messaging.TransientFailureException;
 import dev.kantor.events.AccountOpened;
 import dev.kantor.events.RateQuoted;
 import dev.kantor.transaction.config.TransactionConfig;
@@ -72,9 +71,7 @@ public class ReferenceDataConsumer {
         return Uni.createFrom().deferred(() -> {
             MessageContext context = MessageContext.current();
             SourceRecord record = SourceRecord.of(message);
-            return context.blocking(() -> decodeOrNull(record, type))
-                    .onFailure(TransientFailureException.class).retry()
-                    .withBackOff(config.retryInitial(), config.retryMax()).indefinitely()
+            return context.decode(() -> decodeOrNull(record, type), config.retryInitial(), config.retryMax())
                     .chain(event -> event == null
                             ? deadLetters.send(record, "undecodable " + type.getSimpleName(), null)
                             : context.transaction("updating the " + record.topic() + " view",

@@ -11,7 +11,6 @@ import org.jboss.logging.Logger;
 import dev.kantor.service.messaging.MessageContext;
 import dev.kantor.service.messaging.PoisonRecordException;
 import dev.kantor.service.messaging.SourceRecord;
-import dev.kantor.service.messaging.TransientFailureException;
 import dev.kantor.events.EventHeaders;
 import dev.kantor.events.TransactionRequested;
 import dev.kantor.transaction.config.TransactionConfig;
@@ -19,7 +18,6 @@ import dev.kantor.transaction.persistence.Step;
 import dev.kantor.transaction.persistence.TransactionLedger;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.smallrye.mutiny.Uni;
-import io.smallrye.reactive.messaging.kafka.KafkaRecord;
 import io.smallrye.reactive.messaging.kafka.KafkaRecordBatch;
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -64,17 +62,10 @@ public class RequestConsumer {
         // Deferred: a synchronous throw while setting up must still fail the Uni, so the batch is nacked (smallrye#1726).
         return Uni.createFrom().deferred(() -> {
             MessageContext context = MessageContext.current();
-            List<SourceRecord> records = new ArrayList<>();
-            for (KafkaRecord<String, byte[]> record : batch) {
-                records.add(SourceRecord.of(record));
-            }
+            List<SourceRecord> records = SourceRecord.of(batch);
             long[] mark = {System.nanoTime()};
-            // The registry client blocks on a schema cache miss: decoding runs on a worker thread.
-            return context.blocking(() -> decode(records))
+            return context.decode(() -> decode(records), config.retryInitial(), config.retryMax())
                     .invoke(() -> mark[0] = stage("decode", mark[0]))
-                    .onFailure(TransientFailureException.class).invoke(e -> LOG.warnf("decoding failed, retrying: %s", e.getMessage()))
-                    .onFailure(TransientFailureException.class).retry()
-                    .withBackOff(config.retryInitial(), config.retryMax()).indefinitely()
                     .chain(decoded -> context.transaction("the ledger's database transaction",
                                     () -> ledger.process(decoded.requests()), config.retryInitial(), config.retryMax())
                             .map(steps -> {

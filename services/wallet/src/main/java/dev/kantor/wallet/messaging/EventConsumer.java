@@ -10,7 +10,6 @@ import org.apache.avro.specific.SpecificRecord;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
-import org.jboss.logging.Logger;
 
 import dev.kantor.events.AccountOpened;
 import dev.kantor.events.RateQuoted;
@@ -21,14 +20,12 @@ import dev.kantor.service.messaging.Poison;
 import dev.kantor.service.messaging.PoisonRecordException;
 import dev.kantor.service.messaging.RecordDecoder;
 import dev.kantor.service.messaging.SourceRecord;
-import dev.kantor.service.messaging.TransientFailureException;
 import dev.kantor.wallet.config.WalletConfig;
 import dev.kantor.wallet.persistence.Projection;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.reactive.messaging.MutinyEmitter;
-import io.smallrye.reactive.messaging.kafka.KafkaRecord;
 import io.smallrye.reactive.messaging.kafka.KafkaRecordBatch;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -40,8 +37,6 @@ import jakarta.inject.Inject;
  */
 @ApplicationScoped
 public class EventConsumer {
-
-    private static final Logger LOG = Logger.getLogger(EventConsumer.class);
 
     @Inject
     Projection projection;
@@ -83,15 +78,8 @@ public class EventConsumer {
         // Deferred: a synchronous throw while setting up must still fail the Uni, so the batch is nacked (smallrye#1726).
         return Uni.createFrom().deferred(() -> {
             MessageContext context = MessageContext.current();
-            List<SourceRecord> records = new ArrayList<>();
-            for (KafkaRecord<String, byte[]> record : batch) {
-                records.add(SourceRecord.of(record));
-            }
-            // The registry client blocks on a schema cache miss: decoding runs on a worker thread.
-            return context.blocking(() -> decode(records))
-                    .onFailure(TransientFailureException.class).invoke(e -> LOG.warnf("decoding failed, retrying: %s", e.getMessage()))
-                    .onFailure(TransientFailureException.class).retry()
-                    .withBackOff(config.retryInitial(), config.retryMax()).indefinitely()
+            List<SourceRecord> records = SourceRecord.of(batch);
+            return context.decode(() -> decode(records), config.retryInitial(), config.retryMax())
                     .chain(decoded -> context.transaction("the wallet projection's database transaction",
                                     () -> projection.apply(decoded.batch(), clock.instant()), config.retryInitial(), config.retryMax())
                             .invoke(applied -> {

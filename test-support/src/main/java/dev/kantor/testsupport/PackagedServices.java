@@ -1,4 +1,4 @@
-package dev.kantor.e2e;
+package dev.kantor.testsupport;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -11,26 +11,34 @@ import dev.kantor.platform.Ports;
 import dev.kantor.platform.ServicePart;
 
 /**
- * The local platform and every packaged service (JVM jars, or native executables with -Dkantor.native=true), each
- * on a free port, started once for all scenarios. Scenarios stop, kill and restart them by name.
+ * Packaged services (JVM jars, or native executables with -Dkantor.native=true) on the local platform, each on a free
+ * port, in place of the platform's own instances. Tests stop, kill, replace and add instances by name.
  */
-final class Services implements AutoCloseable {
+public final class PackagedServices implements AutoCloseable {
 
-    final Endpoints endpoints;
+    private final Endpoints endpoints;
     private final Map<String, ServicePart> parts = new LinkedHashMap<>();
     private final Map<String, ServicePart> canaries = new LinkedHashMap<>();
 
-    Services() {
+    /** Every service of the platform. */
+    public PackagedServices() {
+        this(ServicePart.SERVICES.keySet());
+    }
+
+    public PackagedServices(Iterable<String> names) {
         LocalPlatform platform = LocalPlatform.fromEnvironment();
         endpoints = platform.ensureRunning();
-        for (String name : ServicePart.SERVICES.keySet()) {
-            // The platform's own instances would share the consumer groups: the ones under test replace them.
-            endpoints.parts().stream().filter(p -> p.name().equals(name) && p.pid() > 0).forEach(p -> platform.part(name, "stop"));
+        for (String name : names) {
+            platform.stopOwnInstance(name);
             ServicePart part = part(name, "");
             part.start();
             parts.put(name, part);
         }
         parts.values().forEach(part -> part.awaitHealthy(Duration.ofSeconds(180)));
+    }
+
+    public Endpoints endpoints() {
+        return endpoints;
     }
 
     private ServicePart part(String name, String instance) {
@@ -39,28 +47,29 @@ final class Services implements AutoCloseable {
     }
 
     /** A new instance (a new version, as far as the platform can tell) in place of the stopped one. */
-    void replace(String name) {
+    public void replace(String name) {
         ServicePart next = part(name, "-v2-" + System.nanoTime());
         next.start();
         next.awaitHealthy(Duration.ofSeconds(180));
         parts.put(name, next);
     }
 
-    /** A second instance of a service in the same consumer group: the partitions split between the two. */
-    void addCanary(String name) {
+    /** A second instance of a service in the same consumer group: the partitions (and HTTP clients) split between the two. */
+    public ServicePart addCanary(String name) {
         ServicePart canary = part(name, "-canary");
         canary.start();
         canary.awaitHealthy(Duration.ofSeconds(180));
         canaries.put(name, canary);
+        return canary;
     }
 
     /** The canary scaled away: a clean stop, its partitions go back to the stable instance. */
-    void removeCanary(String name) {
+    public void removeCanary(String name) {
         canaries.remove(name).stop();
     }
 
     /** Moves a stopped consumer group back to the beginning of every topic it reads. */
-    void rewind(String group) {
+    public void rewind(String group) {
         try (org.apache.kafka.clients.admin.Admin admin = org.apache.kafka.clients.admin.Admin.create(
                 Map.of("bootstrap.servers", endpoints.kafkaBootstrapServers()))) {
             var committed = admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get(30, java.util.concurrent.TimeUnit.SECONDS);
@@ -74,16 +83,16 @@ final class Services implements AutoCloseable {
         }
     }
 
-    ServicePart get(String name) {
+    public ServicePart get(String name) {
         return parts.get(name);
     }
 
-    String url(String name) {
+    public String url(String name) {
         return "http://127.0.0.1:" + parts.get(name).port();
     }
 
     /** Starts a stopped or killed service again and waits until it is ready. */
-    void restart(String name) {
+    public void restart(String name) {
         parts.get(name).start();
         parts.get(name).awaitHealthy(Duration.ofSeconds(180));
     }
