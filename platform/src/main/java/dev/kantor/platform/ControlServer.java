@@ -18,7 +18,7 @@ import com.sun.net.httpserver.HttpServer;
  *
  * <pre>
  * GET  /status                  part, healthy, pid per line
- * POST /parts/{name}/stop|start|restart
+ * POST /parts/{name}/stop|kill|start|restart
  * POST /shutdown
  * </pre>
  */
@@ -63,13 +63,14 @@ final class ControlServer {
         }
         String[] path = exchange.getRequestURI().getPath().split("/");
         if (path.length != 4) {
-            respond(exchange, 404, "use /parts/{name}/stop|start|restart\n");
+            respond(exchange, 404, "use /parts/{name}/stop|kill|start|restart\n");
             return;
         }
         String name = path[2];
         try {
             switch (path[3]) {
                 case "stop" -> supervisor.stopPart(name);
+                case "kill" -> supervisor.killPart(name);
                 case "start" -> supervisor.startPart(name);
                 case "restart" -> {
                     supervisor.stopPart(name);

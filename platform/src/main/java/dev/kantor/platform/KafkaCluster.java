@@ -287,6 +287,7 @@ public final class KafkaCluster {
         }
 
         /** kill -9: the broker gets no chance to hand over leadership or flush. */
+        @Override
         public void kill() {
             if (process != null) {
                 process.kill();

@@ -20,5 +20,16 @@ public interface Part {
 
     void stop();
 
+    /**
+     * kill -9: no chance to flush, hand over or say goodbye. Parts that run as a process of their own override it;
+     * the default kills whatever process {@link #pid()} names.
+     */
+    default void kill() {
+        pid().ifPresent(pid -> ProcessHandle.of(pid).ifPresent(process -> {
+            process.destroyForcibly();
+            process.onExit().join();
+        }));
+    }
+
     OptionalLong pid();
 }

@@ -5,7 +5,7 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * The `kantor` command: up (foreground, Ctrl-C stops), up --detach, down, status, part NAME stop|start|restart,
+ * The `kantor` command: up (foreground, Ctrl-C stops), up --detach, down, status, part NAME stop|kill|start|restart,
  * topology, schemas.
  */
 public final class PlatformMain {
@@ -58,7 +58,7 @@ public final class PlatformMain {
                                                                 --secure: SASL/SCRAM and per-service ACLs on the broker
                                kantor down                            stop a running platform
                                kantor status                          what runs where, and whether it is healthy
-                               kantor part NAME stop|start|restart    one part: postgres, registry, kafka (kafka-1..3), a service
+                               kantor part NAME stop|kill|start|restart one part: postgres, registry, kafka (kafka-1..3), a service
                                kantor schemas --registry URL          check and register every event schema in a registry (the Kubernetes Job)
                         environment: KANTOR_HOME (data, default ./.kantor), KANTOR_KAFKA_PORT (9092),
                           KANTOR_REGISTRY_PORT (8081), KANTOR_POSTGRES_PORT (5433), KANTOR_CONTROL_PORT (9990),

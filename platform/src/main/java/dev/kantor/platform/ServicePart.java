@@ -142,6 +142,7 @@ public final class ServicePart implements Part {
     }
 
     /** kill -9: no shutdown hook runs, nothing is flushed or committed. */
+    @Override
     public void kill() {
         if (process != null) {
             process.kill();

@@ -166,6 +166,11 @@ public final class Supervisor {
         StateFile.write(config, endpoints());
     }
 
+    synchronized void killPart(String name) {
+        part(name).kill();
+        StateFile.write(config, endpoints());
+    }
+
     synchronized void startPart(String name) {
         Part part = part(name);
         part.start();

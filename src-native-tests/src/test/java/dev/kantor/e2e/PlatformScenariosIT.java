@@ -4,24 +4,35 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import dev.kantor.events.AccountOpened;
+import dev.kantor.events.RateQuoted;
 import dev.kantor.events.TransactionRequested;
+import dev.kantor.testsupport.GatewayClient;
 import dev.kantor.testsupport.KafkaTestClient;
 import dev.kantor.testsupport.OutcomeCollector;
 import dev.kantor.testsupport.PackagedServices;
+import dev.kantor.testsupport.SseClient;
 
 /**
  * The seeds' promises, as an operator sees them, against every packaged service at once: a service stopped or
@@ -31,15 +42,18 @@ import dev.kantor.testsupport.PackagedServices;
  */
 class PlatformScenariosIT {
 
-    static final int SCALE = Integer.getInteger("kantor.e2e.scale", 1);
-    static final Duration RECOVERY = Duration.ofMinutes(3);
+    static final int SCALE = Scenario.SCALE;
+    static final Duration RECOVERY = Scenario.RECOVERY;
     static PackagedServices services;
     static KafkaTestClient kafka;
+    static Scenario scenario;
+    static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
 
     @BeforeAll
     static void start() {
         services = new PackagedServices();
         kafka = new KafkaTestClient(services.endpoints());
+        scenario = new Scenario(services, kafka);
     }
 
     @AfterAll
@@ -54,7 +68,7 @@ class PlatformScenariosIT {
 
     @Test
     void theTransactionServiceStoppedUnderLoadCatchesUp() throws Exception {
-        underLoad("transaction stopped and restarted", disturbance -> {
+        scenario.underLoad("transaction stopped and restarted", disturbance -> {
             disturbance.schedule(() -> services.get("transaction").stop(), 2, TimeUnit.SECONDS);
             disturbance.schedule(() -> services.restart("transaction"), 6, TimeUnit.SECONDS);
         });
@@ -62,7 +76,7 @@ class PlatformScenariosIT {
 
     @Test
     void theWalletServiceStoppedUnderLoadCatchesUp() throws Exception {
-        underLoad("wallet stopped and restarted", disturbance -> {
+        scenario.underLoad("wallet stopped and restarted", disturbance -> {
             disturbance.schedule(() -> services.get("wallet").stop(), 2, TimeUnit.SECONDS);
             disturbance.schedule(() -> services.restart("wallet"), 6, TimeUnit.SECONDS);
         });
@@ -70,7 +84,7 @@ class PlatformScenariosIT {
 
     @Test
     void theMoneyPathKilledRepeatedlyUnderLoadLosesNothing() throws Exception {
-        underLoad("transaction and wallet kill -9 loop", disturbance -> {
+        scenario.underLoad("transaction and wallet kill -9 loop", disturbance -> {
             for (int second : new int[] {2, 6}) {
                 disturbance.schedule(() -> {
                     services.get("transaction").kill();
@@ -85,7 +99,7 @@ class PlatformScenariosIT {
     @Test
     void postgresRestartedAndTheRegistryDownUnderLoadLoseNothing() throws Exception {
         dev.kantor.platform.LocalPlatform platform = dev.kantor.platform.LocalPlatform.fromEnvironment();
-        underLoad("postgres restarted, registry down 4 s", disturbance -> {
+        scenario.underLoad("postgres restarted, registry down 4 s", disturbance -> {
             disturbance.schedule(() -> platform.part("postgres", "restart"), 2, TimeUnit.SECONDS);
             disturbance.schedule(() -> platform.part("registry", "stop"), 5, TimeUnit.SECONDS);
             disturbance.schedule(() -> platform.part("registry", "start"), 9, TimeUnit.SECONDS);
@@ -94,7 +108,7 @@ class PlatformScenariosIT {
 
     @Test
     void blueGreenNeverRunsBothVersionsAndLosesNothing() throws Exception {
-        underLoad("transaction blue/green (v1 stopped, then v2 started)", disturbance -> disturbance.schedule(() -> {
+        scenario.underLoad("transaction blue/green (v1 stopped, then v2 started)", disturbance -> disturbance.schedule(() -> {
             services.get("transaction").stop();
             assertTrue(!services.get("transaction").alive(), "v1 is gone before v2 starts");
             services.replace("transaction");
@@ -103,7 +117,7 @@ class PlatformScenariosIT {
 
     @Test
     void aCanaryScaledAwayMidStreamLosesNothing() throws Exception {
-        underLoad("wallet canary in the same group, scaled away", disturbance -> {
+        scenario.underLoad("wallet canary in the same group, scaled away", disturbance -> {
             disturbance.schedule(() -> services.addCanary("wallet"), 1, TimeUnit.SECONDS);
             disturbance.schedule(() -> services.removeCanary("wallet"), 7, TimeUnit.SECONDS);
         });
@@ -111,11 +125,160 @@ class PlatformScenariosIT {
 
     @Test
     void rewoundOffsetsApplyNothingTwice() throws Exception {
-        underLoad("wallet offsets rewound to the beginning", disturbance -> disturbance.schedule(() -> {
+        scenario.underLoad("wallet offsets rewound to the beginning", disturbance -> disturbance.schedule(() -> {
             services.get("wallet").stop();
             services.rewind("wallet-service");
             services.restart("wallet");
         }, 3, TimeUnit.SECONDS));
+    }
+
+    @Test
+    void theFullUserJourneyThroughTheGateway() {
+        long started = System.nanoTime();
+        URI gateway = URI.create(services.url("gateway"));
+        String run = UUID.randomUUID().toString().substring(0, 8);
+        // From a minute back: the rate an exchange uses may have been quoted just before the journey began.
+        try (KafkaTestClient.Tail rates = kafka.tailSince("rates", Instant.now().minusSeconds(60));
+             OutcomeCollector outcomes = new OutcomeCollector(services.endpoints())) {
+            List<String> transactions = new ArrayList<>();
+            for (int i = 0; i < 3; i++) {
+                UserJourney journey = new UserJourney(gateway, "e2e-journey-" + run + "-" + i);
+                journey.run(rates);
+                transactions.addAll(journey.transactionIds);
+            }
+            outcomes.awaitAll(Set.copyOf(transactions), RECOVERY);
+            long twice = transactions.stream().filter(id -> outcomes.outcome(id).eventIds.size() > 1).count();
+            Summary.add(new Summary.Row("full user journey (3 users, REST and SSE only)", transactions.size(), transactions.size(), 0, twice,
+                    0, (System.nanoTime() - started) / 1e9));
+            assertEquals(0, twice, "applied twice");
+        }
+    }
+
+    @Test
+    void theAccountServiceStoppedAndKilledOpensEveryRequestedAccountOnce() throws Exception {
+        try (KafkaTestClient.Tail opened = kafka.tail("accounts")) {
+            List<String> requested = new CopyOnWriteArrayList<>();
+            Workload workload = new Workload(kafka);
+            scenario.underLoad("account stopped, then killed, while accounts are requested", workload, disturbance -> disturbance.schedule(() -> {
+                services.get("account").stop();
+                requested.addAll(workload.requestAccounts(10));
+                kafka.flush();
+                services.restart("account");
+                requested.addAll(workload.requestAccounts(10));
+                kafka.flush();
+                services.get("account").kill();
+                services.restart("account");
+                opened.await(AccountOpened.class, a -> requested.contains(a.getAccountId()), requested.size(), RECOVERY);
+                // The accounts opened meanwhile take deposits for the rest of the run.
+                workload.adopt(requested);
+            }, 1, TimeUnit.SECONDS));
+            for (String account : requested) {
+                assertEquals(1, opened.seen(AccountOpened.class, a -> a.getAccountId().equals(account)).stream()
+                        .map(AccountOpened::getEventId).distinct().count(), account + " was opened exactly once");
+            }
+        }
+    }
+
+    @Test
+    void theRateServiceStoppedAndKilledQuotesAgain() throws Exception {
+        try (KafkaTestClient.Tail rates = kafka.tail("rates")) {
+            AtomicReference<Instant> back = new AtomicReference<>();
+            scenario.underLoad("rate stopped, then killed", disturbance -> disturbance.schedule(() -> {
+                services.get("rate").stop();
+                services.restart("rate");
+                services.get("rate").kill();
+                services.restart("rate");
+                back.set(Instant.now());
+            }, 2, TimeUnit.SECONDS));
+            rates.await(RateQuoted.class, q -> q.getQuotedAt().isAfter(back.get()) && q.getPair().equals("EUR/USD"), 1, RECOVERY);
+            Map<String, List<Instant>> quoted = new java.util.TreeMap<>();
+            rates.seen(RateQuoted.class, q -> true).forEach(q -> quoted.computeIfAbsent(q.getPair(), p -> new ArrayList<>()).add(q.getQuotedAt()));
+            quoted.forEach((pair, times) -> {
+                for (int i = 1; i < times.size(); i++) {
+                    assertTrue(times.get(i).isAfter(times.get(i - 1)), pair + " quotes never go back in time across restarts: " + times);
+                }
+            });
+            GatewayClient client = GatewayClient.signIn(URI.create(services.url("gateway")), "e2e-rates");
+            await().atMost(RECOVERY).until(() -> {
+                for (var rate : client.get("/api/rates", 200)) {
+                    if (rate.get("pair").asText().equals("EUR/USD") && Instant.parse(rate.get("quotedAt").asText()).isAfter(back.get())) {
+                        return true;
+                    }
+                }
+                return false;
+            });
+        }
+    }
+
+    @Test
+    void theGatewayKilledAndStoppedLosesNoAcceptedRequest() throws Exception {
+        long started = System.nanoTime();
+        Workload workload = new Workload(kafka);
+        URI gateway = URI.create(services.url("gateway"));
+        workload.openAccountsThroughGateway(gateway, 8);
+        String watched = workload.accounts.get(0);
+        try (OutcomeCollector outcomes = new OutcomeCollector(services.endpoints());
+             SseClient before = workload.client(watched).stream("transactions")) {
+            await().atMost(RECOVERY).until(() -> before.status() == 200);
+            String first = workload.depositThroughGateway(watched, RECOVERY).transactionId();
+            before.await(e -> e.data().contains(first), RECOVERY);
+
+            // Eight clients, ten deposits a second each, every one retried with its key until the gateway accepts it.
+            ScheduledExecutorService clients = Executors.newScheduledThreadPool(8);
+            ScheduledExecutorService disturbance = Executors.newSingleThreadScheduledExecutor();
+            int perClient = 100 * SCALE;
+            AtomicInteger done = new AtomicInteger();
+            AtomicReference<Throwable> failure = new AtomicReference<>();
+            for (int c = 0; c < 8; c++) {
+                AtomicInteger mine = new AtomicInteger();
+                clients.scheduleAtFixedRate(() -> {
+                    if (mine.incrementAndGet() <= perClient) {
+                        try {
+                            workload.depositThroughGateway(RECOVERY);
+                        } catch (Throwable t) {
+                            failure.compareAndSet(null, t);
+                        }
+                        done.incrementAndGet();
+                    }
+                }, 0, 100, TimeUnit.MILLISECONDS);
+            }
+            disturbance.schedule(() -> {
+                services.get("gateway").kill();
+                services.restart("gateway");
+            }, 2, TimeUnit.SECONDS);
+            disturbance.schedule(() -> {
+                services.get("gateway").stop();
+                services.restart("gateway");
+            }, 7, TimeUnit.SECONDS);
+            disturbance.shutdown();
+            await().atMost(Duration.ofMinutes(5)).until(() -> done.get() >= 8 * perClient && disturbance.isTerminated());
+            clients.shutdownNow();
+            assertEquals(null, failure.get(), "every client got its deposits accepted");
+            scenario.settle("gateway killed, then stopped (clients retry with their keys)", workload, outcomes, System.nanoTime(), started);
+
+            // The watcher reconnects where its stream broke off and sees each of its outcomes exactly once.
+            Set<String> mine = workload.sent.values().stream().filter(d -> d.account().equals(watched))
+                    .map(Workload.Deposit::transactionId).collect(java.util.stream.Collectors.toSet());
+            try (SseClient after = workload.client(watched).stream("transactions", "Last-Event-ID", before.lastEventId())) {
+                await().atMost(RECOVERY).until(() -> transactionIds(before, after).containsAll(mine));
+                assertEquals(mine.size(), transactionIds(before, after).size(), "each outcome once, nobody else's");
+                assertEquals(Set.copyOf(transactionIds(before, after)), mine);
+            }
+        }
+    }
+
+    private static List<String> transactionIds(SseClient... streams) {
+        List<String> ids = new ArrayList<>();
+        for (SseClient stream : streams) {
+            stream.events().forEach(e -> {
+                try {
+                    ids.add(JSON.readTree(e.data()).get("transactionId").asText());
+                } catch (java.io.IOException notJson) {
+                    throw new AssertionError(e.data(), notJson);
+                }
+            });
+        }
+        return ids;
     }
 
     @Test
@@ -130,7 +293,7 @@ class PlatformScenariosIT {
             kafka.flush();
             outcomes.awaitAll(workload.sent.keySet(), RECOVERY);
             // The same records again, same event ids, twice over: a producer retrying, a topic re-fed from a backup.
-            List<TransactionRequested> old = List.copyOf(workload.sent.values());
+            List<TransactionRequested> old = List.copyOf(workload.produced.values());
             for (int round = 0; round < 2; round++) {
                 old.forEach(request -> kafka.sendAsync("transaction-requests", request.getAccountId(), request));
             }
@@ -138,8 +301,7 @@ class PlatformScenariosIT {
             kafka.flush();
             long recovering = System.nanoTime();
             outcomes.awaitAll(java.util.Set.of(marker.getTransactionId()), RECOVERY);
-            await().atMost(RECOVERY).until(() -> workload.expectedWallets(outcomes).equals(workload.actualWallets(services.url("wallet"))));
-            record("duplicate flood (2 x every old request)", workload, outcomes, recovering, started);
+            scenario.settle("duplicate flood (2 x every old request)", workload, outcomes, recovering, started);
         }
     }
 
@@ -178,57 +340,12 @@ class PlatformScenariosIT {
                 }
                 kafka.flush();
                 long recovering = System.nanoTime();
-                outcomes.awaitAll(workload.sent.keySet(), RECOVERY);
-                await().atMost(RECOVERY).until(() -> workload.expectedWallets(outcomes).equals(workload.actualWallets(services.url("wallet"))));
                 assertEquals(12, dead.get(), "every consumer of every topic dead-lettered the poison");
-                record("poison in every consumed topic (12 dead letters)", workload, outcomes, recovering, started);
+                scenario.settle("poison in every consumed topic (12 dead letters)", workload, outcomes, recovering, started);
             }
         } finally {
             dlts.values().forEach(KafkaTestClient.Tail::close);
         }
-    }
-
-    /** A scheduler for what happens to the services while the load runs. */
-    interface Disturbance {
-        void plan(ScheduledExecutorService disturbance);
-    }
-
-    /** Steady deposits for 10 s (x scale) at 100/s while the disturbance runs; then everything must add up. */
-    private void underLoad(String scenario, Disturbance plan) throws Exception {
-        long started = System.nanoTime();
-        Workload workload = new Workload(kafka);
-        workload.openAccounts(20, RECOVERY);
-        try (OutcomeCollector outcomes = new OutcomeCollector(services.endpoints())) {
-            ScheduledExecutorService load = Executors.newSingleThreadScheduledExecutor();
-            ScheduledExecutorService disturbance = Executors.newSingleThreadScheduledExecutor();
-            int ticks = 100 * SCALE;
-            AtomicInteger tick = new AtomicInteger();
-            load.scheduleAtFixedRate(() -> {
-                if (tick.incrementAndGet() <= ticks) {
-                    for (int i = 0; i < 10; i++) {
-                        workload.deposit();
-                    }
-                }
-            }, 0, 100, TimeUnit.MILLISECONDS);
-            plan.plan(disturbance);
-            disturbance.shutdown();
-            await().atMost(Duration.ofMinutes(5)).until(() -> tick.get() >= ticks && disturbance.isTerminated());
-            load.shutdownNow();
-            kafka.flush();
-            long recovering = System.nanoTime();
-            outcomes.awaitAll(workload.sent.keySet(), RECOVERY);
-            await().atMost(RECOVERY).until(() -> workload.expectedWallets(outcomes).equals(workload.actualWallets(services.url("wallet"))));
-            record(scenario, workload, outcomes, recovering, started);
-        }
-    }
-
-    private static void record(String scenario, Workload workload, OutcomeCollector outcomes, long recovering, long started) {
-        long lost = workload.lost(outcomes);
-        long twice = workload.appliedTwice(outcomes);
-        Summary.add(new Summary.Row(scenario, workload.sent.size(), workload.sent.size() - lost, lost, twice,
-                (System.nanoTime() - recovering) / 1e9, (System.nanoTime() - started) / 1e9));
-        assertEquals(0, lost, scenario + ": lost");
-        assertEquals(0, twice, scenario + ": applied twice");
     }
 
     private static String header(ConsumerRecord<String, byte[]> record, String name) {

@@ -26,22 +26,33 @@ import dev.kantor.events.Money;
 import dev.kantor.events.TransactionApproved;
 import dev.kantor.events.TransactionKind;
 import dev.kantor.events.TransactionRequested;
+import dev.kantor.testsupport.GatewayClient;
 import dev.kantor.testsupport.KafkaTestClient;
 import dev.kantor.testsupport.OutcomeCollector;
 
 /**
- * Users with one EUR account each, and deposits to them produced to transaction-requests, as the gateway would.
- * The reference model is independent of timing: a user's wallet must hold the sum of the deposits approved for them,
- * every request must have exactly one outcome event id (none lost, none applied twice).
+ * Users with one EUR account each, and deposits to them: produced to transaction-requests as the gateway would, or
+ * posted to the gateway as a client would. The reference model is independent of timing: a user's wallet must hold
+ * the sum of the deposits approved for them, every request must have exactly one outcome event id (none lost, none
+ * applied twice).
  */
 final class Workload {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
+    /** One deposit the model counts, however it was sent. */
+    record Deposit(String transactionId, String user, String account, BigDecimal amount) {
+    }
+
     final String run = UUID.randomUUID().toString().substring(0, 8);
-    final List<String> accounts = new ArrayList<>();
-    final Map<String, TransactionRequested> sent = new ConcurrentHashMap<>();
+    final List<String> accounts = new java.util.concurrent.CopyOnWriteArrayList<>();
+    /** Every deposit by transaction id. */
+    final Map<String, Deposit> sent = new ConcurrentHashMap<>();
+    /** The records this workload produced itself, for re-sending them. */
+    final Map<String, TransactionRequested> produced = new ConcurrentHashMap<>();
+    private final Map<String, String> owners = new ConcurrentHashMap<>();
+    private final Map<String, GatewayClient> clients = new ConcurrentHashMap<>();
     private final KafkaTestClient kafka;
     private final Random random = new Random(11);
 
@@ -49,36 +60,94 @@ final class Workload {
         this.kafka = kafka;
     }
 
-    static String user(String account) {
-        return "e2e-" + account;
+    String user(String account) {
+        return owners.get(account);
     }
 
     /** Opens the accounts through account-requests and waits until each is announced. */
     void openAccounts(int count, Duration timeout) {
         try (KafkaTestClient.Tail opened = kafka.tail("accounts")) {
-            for (int i = 0; i < count; i++) {
-                String account = run + "-" + i;
-                accounts.add(account);
-                kafka.sendAsync("account-requests", account, AccountOpeningRequested.newBuilder().setEventId(UUID.randomUUID().toString())
-                        .setRequestId(UUID.randomUUID().toString()).setAccountId(account).setUserId(user(account))
-                        .setBaseCurrency("EUR").setDisplayName("e2e").setRequestedAt(now()).build());
-            }
+            List<String> requested = requestAccounts(count);
             kafka.flush();
-            opened.await(AccountOpened.class, a -> accounts.contains(a.getAccountId()), count, timeout);
+            opened.await(AccountOpened.class, a -> requested.contains(a.getAccountId()), count, timeout);
+            accounts.addAll(requested);
+        }
+    }
+
+    /** Asks for accounts without waiting; they join the workload's accounts once {@link #adopt} is called. */
+    List<String> requestAccounts(int count) {
+        List<String> requested = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            String account = run + "-" + owners.size();
+            owners.put(account, "e2e-" + account);
+            requested.add(account);
+            kafka.sendAsync("account-requests", account, AccountOpeningRequested.newBuilder().setEventId(UUID.randomUUID().toString())
+                    .setRequestId(UUID.randomUUID().toString()).setAccountId(account).setUserId(user(account))
+                    .setBaseCurrency("EUR").setDisplayName("e2e").setRequestedAt(now()).build());
+        }
+        return requested;
+    }
+
+    void adopt(List<String> opened) {
+        accounts.addAll(opened);
+    }
+
+    /** Signs users in at the gateway and opens one EUR account each through it, waiting until each is open. */
+    void openAccountsThroughGateway(URI gateway, int count) {
+        for (int i = 0; i < count; i++) {
+            String user = "e2e-" + run + "-gw-" + i;
+            GatewayClient client = GatewayClient.signIn(gateway, user);
+            String account = client.openAccount("EUR", "e2e " + user);
+            owners.put(account, user);
+            clients.put(account, client);
+            accounts.add(account);
         }
     }
 
     /** Sends one deposit to a random account of this workload, without waiting. */
     TransactionRequested deposit() {
-        String account = accounts.get(random.nextInt(accounts.size()));
-        BigDecimal amount = BigDecimal.valueOf(random.nextInt(10_000) + 1, 2).setScale(4, RoundingMode.UNNECESSARY);
+        return deposit(accounts.get(random.nextInt(accounts.size())));
+    }
+
+    TransactionRequested deposit(String account) {
+        BigDecimal amount = amount();
         TransactionRequested request = TransactionRequested.newBuilder().setEventId(UUID.randomUUID().toString())
                 .setTransactionId(UUID.randomUUID().toString()).setAccountId(account).setUserId(user(account))
                 .setKind(TransactionKind.DEPOSIT).setAmount(Money.newBuilder().setAmount(amount).setCurrency("EUR").build())
                 .setRequestedAt(now()).build();
-        sent.put(request.getTransactionId(), request);
+        sent.put(request.getTransactionId(), new Deposit(request.getTransactionId(), user(account), account, amount));
+        produced.put(request.getTransactionId(), request);
         kafka.sendAsync("transaction-requests", account, request);
         return request;
+    }
+
+    /**
+     * One deposit posted to the gateway by the account's owner, retried with the same Idempotency-Key until the
+     * gateway accepts it, whatever happens to the gateway meanwhile.
+     */
+    Deposit depositThroughGateway(Duration timeout) {
+        return depositThroughGateway(accounts.get(random.nextInt(accounts.size())), timeout);
+    }
+
+    Deposit depositThroughGateway(String account, Duration timeout) {
+        BigDecimal amount = amount();
+        String transactionId = clients.get(account).transactUntilAccepted(Map.of("accountId", account, "kind", "DEPOSIT",
+                "amount", amount.setScale(2, RoundingMode.UNNECESSARY).toPlainString(), "currency", "EUR"),
+                UUID.randomUUID().toString(), timeout).get("transactionId").asText();
+        Deposit deposit = new Deposit(transactionId, user(account), account, amount);
+        if (sent.putIfAbsent(transactionId, deposit) != null) {
+            throw new AssertionError("two keys were given the same transaction " + transactionId);
+        }
+        return deposit;
+    }
+
+    /** The signed-in owner of an account opened through the gateway. */
+    GatewayClient client(String account) {
+        return clients.get(account);
+    }
+
+    private BigDecimal amount() {
+        return BigDecimal.valueOf(random.nextInt(10_000) + 1, 2).setScale(4, RoundingMode.UNNECESSARY);
     }
 
     /** Requests with no outcome at all. */
@@ -95,9 +164,9 @@ final class Workload {
     Map<String, BigDecimal> expectedWallets(OutcomeCollector outcomes) {
         Map<String, BigDecimal> expected = new TreeMap<>();
         accounts.forEach(a -> expected.put(user(a), BigDecimal.ZERO.setScale(2)));
-        sent.forEach((id, request) -> {
+        sent.forEach((id, deposit) -> {
             if (outcomes.outcome(id) != null && outcomes.outcome(id).event instanceof TransactionApproved) {
-                expected.merge(request.getUserId(), request.getAmount().getAmount().setScale(2, RoundingMode.UNNECESSARY), BigDecimal::add);
+                expected.merge(deposit.user(), deposit.amount().setScale(2, RoundingMode.UNNECESSARY), BigDecimal::add);
             }
         });
         return expected;

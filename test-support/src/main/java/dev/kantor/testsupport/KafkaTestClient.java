@@ -114,7 +114,12 @@ public final class KafkaTestClient implements AutoCloseable {
 
     /** Starts reading a topic from its current end: only what is produced from now on is seen. */
     public Tail tail(String topic) {
-        return new Tail(topic);
+        return new Tail(topic, null);
+    }
+
+    /** Starts reading a topic at the first record written at or after {@code since} (its end if there is none). */
+    public Tail tailSince(String topic, java.time.Instant since) {
+        return new Tail(topic, since);
     }
 
     @Override
@@ -131,7 +136,7 @@ public final class KafkaTestClient implements AutoCloseable {
         private final List<ConsumerRecord<String, byte[]>> seen = new ArrayList<>();
         private final String topic;
 
-        Tail(String topic) {
+        Tail(String topic, java.time.Instant since) {
             this.topic = topic;
             consumer = new KafkaConsumer<>(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, endpoints.kafkaBootstrapServers(),
                     ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false), new StringDeserializer(), new ByteArrayDeserializer());
@@ -139,6 +144,15 @@ public final class KafkaTestClient implements AutoCloseable {
                     .map(p -> new TopicPartition(topic, p.partition())).toList();
             consumer.assign(partitions);
             consumer.seekToEnd(partitions);
+            if (since != null) {
+                Map<TopicPartition, Long> at = new java.util.HashMap<>();
+                partitions.forEach(p -> at.put(p, since.toEpochMilli()));
+                consumer.offsetsForTimes(at).forEach((p, found) -> {
+                    if (found != null) {
+                        consumer.seek(p, found.offset());
+                    }
+                });
+            }
             partitions.forEach(consumer::position);
         }
 

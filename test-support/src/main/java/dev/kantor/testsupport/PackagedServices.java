@@ -26,7 +26,11 @@ public final class PackagedServices implements AutoCloseable {
     }
 
     public PackagedServices(Iterable<String> names) {
-        LocalPlatform platform = LocalPlatform.fromEnvironment();
+        this(LocalPlatform.fromEnvironment(), names);
+    }
+
+    /** The named services on the given platform (another one than this checkout's: three brokers, secured...). */
+    public PackagedServices(LocalPlatform platform, Iterable<String> names) {
         endpoints = platform.ensureRunning();
         for (String name : names) {
             platform.stopOwnInstance(name);

@@ -25,6 +25,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.kantor.events.RateQuoted;
 import dev.kantor.events.TransactionRequested;
 import dev.kantor.testsupport.Browser;
+import dev.kantor.testsupport.GatewayClient;
 import dev.kantor.testsupport.KafkaTestClient;
 import dev.kantor.testsupport.KantorPlatformResource;
 import dev.kantor.testsupport.PackagedServices;

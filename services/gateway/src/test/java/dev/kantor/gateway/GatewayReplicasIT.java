@@ -13,6 +13,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import dev.kantor.testsupport.GatewayClient;
 import dev.kantor.testsupport.PackagedServices;
 import dev.kantor.testsupport.SseClient;
 

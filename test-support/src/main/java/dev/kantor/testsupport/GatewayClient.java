@@ -1,4 +1,4 @@
-package dev.kantor.gateway;
+package dev.kantor.testsupport;
 
 import static org.awaitility.Awaitility.await;
 
@@ -12,10 +12,8 @@ import java.util.Map;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import dev.kantor.testsupport.SseClient;
-
-/** The gateway's API as a signed-in user (or nobody) uses it, for the tests. */
-final class GatewayClient {
+/** The gateway's API as a signed-in user (or nobody) uses it: the tests' only way in through the front door. */
+public final class GatewayClient {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     // HTTP/1.1: the JDK client's h2c upgrade refuses the Connection header Vert.x sends with a 413.
@@ -28,21 +26,21 @@ final class GatewayClient {
         this.token = token;
     }
 
-    static GatewayClient signIn(URI base, String user) {
+    public static GatewayClient signIn(URI base, String user) {
         GatewayClient nobody = new GatewayClient(base, null);
         return new GatewayClient(base, nobody.postRaw("/api/sign-in", "{\"user\": \"" + user + "\"}", 200).get("token").asText());
     }
 
-    static GatewayClient anonymous(URI base) {
+    public static GatewayClient anonymous(URI base) {
         return new GatewayClient(base, null);
     }
 
-    static GatewayClient withToken(URI base, String token) {
+    public static GatewayClient withToken(URI base, String token) {
         return new GatewayClient(base, token);
     }
 
     /** Opens an account and waits until the account service has opened it. */
-    String openAccount(String currency, String name) {
+    public String openAccount(String currency, String name) {
         String body = write(Map.of("baseCurrency", currency, "displayName", name));
         String account = send(request("/api/accounts").header("Idempotency-Key", java.util.UUID.randomUUID().toString())
                 .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)), 202).get("accountId").asText();
@@ -57,25 +55,40 @@ final class GatewayClient {
         return account;
     }
 
-    JsonNode transact(Map<String, ?> body, String idempotencyKey, int expected) {
+    public JsonNode transact(Map<String, ?> body, String idempotencyKey, int expected) {
         return send(request("/api/transactions").header("Idempotency-Key", idempotencyKey).header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(write(body))), expected);
     }
 
-    JsonNode postRaw(String path, String body, int expected) {
+    /**
+     * What a careful client does when the gateway is away or dies mid-request: the same request with the same
+     * Idempotency-Key again until it is accepted. Whatever the gateway had already stored or published, the key makes
+     * it one transaction.
+     */
+    public JsonNode transactUntilAccepted(Map<String, ?> body, String idempotencyKey, Duration timeout) {
+        java.util.concurrent.atomic.AtomicReference<JsonNode> accepted = new java.util.concurrent.atomic.AtomicReference<>();
+        await().atMost(timeout).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(200)).ignoreExceptions()
+                .until(() -> {
+                    accepted.set(transact(body, idempotencyKey, 202));
+                    return true;
+                });
+        return accepted.get();
+    }
+
+    public JsonNode postRaw(String path, String body, int expected) {
         return send(request(path).header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)), expected);
     }
 
     /** A GET whose body is not JSON (an HTML page, a document). */
-    String getText(String path, int expected) {
+    public String getText(String path, int expected) {
         return body(request(path).GET(), expected);
     }
 
-    JsonNode get(String path, int expected) {
+    public JsonNode get(String path, int expected) {
         return send(request(path).GET(), expected);
     }
 
-    SseClient stream(String name, String... headers) {
+    public SseClient stream(String name, String... headers) {
         String[] all = new String[headers.length + 2];
         all[0] = "Authorization";
         all[1] = "Bearer " + token;

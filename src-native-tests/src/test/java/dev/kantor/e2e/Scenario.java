@@ -1,0 +1,84 @@
+package dev.kantor.e2e;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.time.Duration;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import dev.kantor.testsupport.KafkaTestClient;
+import dev.kantor.testsupport.OutcomeCollector;
+import dev.kantor.testsupport.PackagedServices;
+
+/**
+ * How every scenario runs: a workload, something done to the platform meanwhile, then the reference model checked
+ * (every request one outcome, every wallet the sum of its approved deposits) and a row written to the summary.
+ * -Dkantor.e2e.scale=N multiplies the load and its duration for the longer mode.
+ */
+final class Scenario {
+
+    static final int SCALE = Integer.getInteger("kantor.e2e.scale", 1);
+    static final Duration RECOVERY = Duration.ofMinutes(3);
+
+    /** A plan for what happens to the platform while the load runs, on a scheduler of its own. */
+    interface Disturbance {
+        void plan(ScheduledExecutorService disturbance);
+    }
+
+    private final PackagedServices services;
+    private final KafkaTestClient kafka;
+
+    Scenario(PackagedServices services, KafkaTestClient kafka) {
+        this.services = services;
+        this.kafka = kafka;
+    }
+
+    /** Steady deposits produced at 100/s for 10 s (x scale) to 20 accounts while the disturbance runs. */
+    Workload underLoad(String scenario, Disturbance plan) throws Exception {
+        return underLoad(scenario, new Workload(kafka), plan);
+    }
+
+    /** The same, with a workload the disturbance also uses (to ask for accounts meanwhile, say). */
+    Workload underLoad(String scenario, Workload workload, Disturbance plan) throws Exception {
+        long started = System.nanoTime();
+        workload.openAccounts(20, RECOVERY);
+        try (OutcomeCollector outcomes = new OutcomeCollector(services.endpoints())) {
+            ScheduledExecutorService load = Executors.newSingleThreadScheduledExecutor();
+            ScheduledExecutorService disturbance = Executors.newSingleThreadScheduledExecutor();
+            int ticks = 100 * SCALE;
+            AtomicInteger tick = new AtomicInteger();
+            load.scheduleAtFixedRate(() -> {
+                if (tick.incrementAndGet() <= ticks) {
+                    for (int i = 0; i < 10; i++) {
+                        workload.deposit();
+                    }
+                }
+            }, 0, 100, TimeUnit.MILLISECONDS);
+            plan.plan(disturbance);
+            disturbance.shutdown();
+            await().atMost(Duration.ofMinutes(5)).until(() -> tick.get() >= ticks && disturbance.isTerminated());
+            load.shutdownNow();
+            kafka.flush();
+            settle(scenario, workload, outcomes, System.nanoTime(), started);
+        }
+        return workload;
+    }
+
+    /**
+     * Waits until every request has an outcome and the wallet service agrees with the model, then records the
+     * scenario and fails it on anything lost or applied twice.
+     */
+    void settle(String scenario, Workload workload, OutcomeCollector outcomes, long recovering, long started) {
+        outcomes.awaitAll(workload.sent.keySet(), RECOVERY);
+        await().atMost(RECOVERY).until(() -> workload.expectedWallets(outcomes).equals(workload.actualWallets(services.url("wallet"))));
+        long lost = workload.lost(outcomes);
+        long twice = workload.appliedTwice(outcomes);
+        Summary.add(new Summary.Row(scenario, workload.sent.size(), workload.sent.size() - lost, lost, twice,
+                (System.nanoTime() - recovering) / 1e9, (System.nanoTime() - started) / 1e9));
+        assertEquals(0, lost, scenario + ": lost");
+        assertEquals(0, twice, scenario + ": applied twice");
+    }
+}
