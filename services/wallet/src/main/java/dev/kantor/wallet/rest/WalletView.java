@@ -5,13 +5,16 @@ import java.util.ArrayList;
 import java.util.List;
 
 import dev.kantor.wallet.domain.WalletState;
+import io.quarkus.runtime.annotations.RegisterForReflection;
 import dev.kantor.wallet.persistence.ConsumedOffset;
 import dev.kantor.wallet.persistence.WalletStore;
 
 /**
  * A wallet as clients read it. Amounts are strings in the currency's minor units, so that no JSON reader turns
- * money into a floating-point number; the offsets say which events the answer reflects.
+ * money into a floating-point number; the offsets say which events the answer reflects. Registered for reflection
+ * because it travels inside a Response, which Quarkus REST does not inspect for native images.
  */
+@RegisterForReflection(targets = {WalletView.class, WalletView.MoneyView.class, WalletView.OffsetView.class})
 public record WalletView(String userId, String baseCurrency, List<MoneyView> balances, MoneyView valuation,
         List<String> unvaluedCurrencies, Instant asOf, Instant changedAt, List<OffsetView> offsets) {
 
