@@ -41,6 +41,7 @@ public final class TransactionBenchmark {
         int requests = Integer.parseInt(options.getOrDefault("requests", "50000"));
         int accounts = Integer.parseInt(options.getOrDefault("accounts", "1000"));
         int rate = Integer.parseInt(options.getOrDefault("rate", "0"));
+        int concurrency = Integer.parseInt(options.getOrDefault("concurrency", "1"));
         List<Integer> batchSizes = Arrays.stream(options.getOrDefault("batch-sizes", "1,500").split(","))
                 .map(String::trim).map(Integer::parseInt).toList();
 
@@ -51,22 +52,24 @@ public final class TransactionBenchmark {
         List<String> lines = new ArrayList<>();
         lines.add(String.format("# transaction service benchmark, %s, %d cores, %s", Instant.now(),
                 Runtime.getRuntime().availableProcessors(), System.getProperty("java.version")));
-        lines.add("batch_size\trequests\toffered_per_s\tthroughput_per_s\tp50_ms\tp99_ms\tmax_ms\tseconds");
+        lines.add("batch_size\tconcurrency\trequests\toffered_per_s\tthroughput_per_s\tp50_ms\tp99_ms\tmax_ms\tseconds");
         for (int batchSize : batchSizes) {
             int count = batchSize == 1 ? Math.min(requests, Integer.parseInt(options.getOrDefault("requests-batch-1", "5000"))) : requests;
-            lines.add(run(endpoints, batchSize, count, accounts, rate));
+            lines.add(run(endpoints, batchSize, count, accounts, rate, concurrency));
             System.out.println(lines.get(lines.size() - 1));
         }
         Results.write("transaction", lines);
         System.exit(0);
     }
 
-    private static String run(Endpoints endpoints, int batchSize, int requests, int accountCount, int rate) throws Exception {
+    private static String run(Endpoints endpoints, int batchSize, int requests, int accountCount, int rate, int concurrency)
+            throws Exception {
         String run = "bench-" + UUID.randomUUID().toString().substring(0, 8);
         int port = Ports.any();
         ServicePart service = new ServicePart("transaction", port, endpoints,
                 PlatformConfig.projectRoot().resolve("benchmarks/results/" + run + ".log"),
                 Map.of("kantor.transaction.batch-size", Integer.toString(batchSize),
+                        "mp.messaging.incoming.transaction-requests.concurrency", Integer.toString(concurrency),
                         "mp.messaging.incoming.transaction-requests.group.id", run,
                         "mp.messaging.incoming.transaction-requests.auto.offset.reset", "latest"));
         service.start();
@@ -129,7 +132,8 @@ public final class TransactionBenchmark {
             }
             printStages(port);
             return String.format("%d\t%d\t%.0f\t%.0f\t%.1f\t%.1f\t%.1f\t%.1f", batchSize, requests, offered, requests / seconds,
-                    latencies[requests / 2] / 1e6, latencies[(int) (requests * 0.99)] / 1e6, latencies[requests - 1] / 1e6, seconds);
+                    latencies[requests / 2] / 1e6, latencies[(int) (requests * 0.99)] / 1e6, latencies[requests - 1] / 1e6, seconds)
+                    .replaceFirst("\t", "\t" + concurrency + "\t");
         } finally {
             service.stop();
         }

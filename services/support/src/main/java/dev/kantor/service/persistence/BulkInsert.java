@@ -10,6 +10,11 @@ import io.smallrye.mutiny.Uni;
 /**
  * Writes many rows of one table in a few multi-row INSERT statements inside the caller's transaction: one round
  * trip per chunk instead of one per row, which is what makes a batch of hundreds of requests cheap.
+ *
+ * <p>With column types ({@link #typed}) the rows travel as one text array per column and PostgreSQL unnests and
+ * casts them: one statement with a handful of parameters whatever the number of rows, the same statement text for
+ * every batch (prepared once per connection), and no per-value parameter binding in Hibernate, which is where a
+ * 3,500-parameter multi-row VALUES statement spends most of its time.
  */
 public final class BulkInsert {
 
@@ -19,12 +24,26 @@ public final class BulkInsert {
     private final String table;
     private final List<String> columns;
     private final String onConflict;
+    private final List<String> types;
     private final List<Object[]> rows = new ArrayList<>();
 
     public BulkInsert(String table, List<String> columns, String onConflict) {
+        this(table, columns, null, onConflict);
+    }
+
+    private BulkInsert(String table, List<String> columns, List<String> types, String onConflict) {
         this.table = table;
         this.columns = List.copyOf(columns);
+        this.types = types == null ? null : List.copyOf(types);
         this.onConflict = onConflict;
+        if (types != null && types.size() != columns.size()) {
+            throw new IllegalArgumentException(table + ": " + columns.size() + " columns but " + types.size() + " types");
+        }
+    }
+
+    /** Rows sent as one array per column ({@code unnest}); {@code types} are the columns' SQL types, in order. */
+    public static BulkInsert typed(String table, List<String> columns, List<String> types, String onConflict) {
+        return new BulkInsert(table, columns, types, onConflict);
     }
 
     public void add(Object... values) {
@@ -39,6 +58,12 @@ public final class BulkInsert {
     }
 
     public Uni<Void> execute(Mutiny.Session session) {
+        if (rows.isEmpty()) {
+            return Uni.createFrom().voidItem();
+        }
+        if (types != null) {
+            return unnest(session);
+        }
         int perStatement = Math.max(1, MAX_PARAMETERS / columns.size());
         Uni<Void> chain = Uni.createFrom().voidItem();
         for (int from = 0; from < rows.size(); from += perStatement) {
@@ -46,6 +71,46 @@ public final class BulkInsert {
             chain = chain.chain(() -> statement(session, chunk));
         }
         return chain;
+    }
+
+    private Uni<Void> unnest(Mutiny.Session session) {
+        StringBuilder sql = new StringBuilder("insert into ").append(table).append(" (").append(String.join(", ", columns))
+                .append(") select ");
+        for (int column = 0; column < columns.size(); column++) {
+            sql.append(column == 0 ? "" : ", ").append("cast(u.c").append(column).append(" as ").append(types.get(column)).append(')');
+        }
+        sql.append(" from unnest(");
+        for (int column = 0; column < columns.size(); column++) {
+            sql.append(column == 0 ? "" : ", ").append("cast(?").append(column + 1).append(" as text[])");
+        }
+        sql.append(") as u(");
+        for (int column = 0; column < columns.size(); column++) {
+            sql.append(column == 0 ? "" : ", ").append('c').append(column);
+        }
+        sql.append(')');
+        if (onConflict != null) {
+            sql.append(' ').append(onConflict);
+        }
+        var query = session.createNativeQuery(sql.toString());
+        for (int column = 0; column < columns.size(); column++) {
+            String[] values = new String[rows.size()];
+            for (int row = 0; row < values.length; row++) {
+                values[row] = text(rows.get(row)[column]);
+            }
+            query.setParameter(column + 1, values);
+        }
+        return query.executeUpdate().replaceWithVoid();
+    }
+
+    /** A value in PostgreSQL's text input format for its column type. */
+    private static String text(Object value) {
+        return switch (value) {
+            case null -> null;
+            case byte[] bytes -> "\\x" + java.util.HexFormat.of().formatHex(bytes);
+            case java.math.BigDecimal decimal -> decimal.toPlainString();
+            case Enum<?> constant -> constant.name();
+            default -> value.toString();
+        };
     }
 
     private Uni<Void> statement(Mutiny.Session session, List<Object[]> chunk) {

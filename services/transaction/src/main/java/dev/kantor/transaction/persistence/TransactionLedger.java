@@ -78,10 +78,10 @@ public class TransactionLedger {
         }
         // Everything is read read-only: the batch writes its rows itself (BulkInsert), never by dirty checking.
         return Panache.getSession().invoke(session -> session.setDefaultReadOnly(true))
-                .chain(() -> ProcessedEvent.<ProcessedEvent>list("eventId in ?1", eventIds))
-                .chain(processed -> StoredOutcome.<StoredOutcome>list("transactionId in ?1", transactionIds)
-                .chain(outcomes -> AccountView.<AccountView>list("accountId in ?1", accountIds)
-                .chain(accounts -> Balance.<Balance>list("accountId in ?1", accountIds)
+                .chain(session -> rows(session, ProcessedEvent.class, "processed_event", "event_id", eventIds)
+                .chain(processed -> rows(session, StoredOutcome.class, "stored_outcome", "transaction_id", transactionIds)
+                .chain(outcomes -> rows(session, AccountView.class, "account_view", "account_id", accountIds)
+                .chain(accounts -> rows(session, Balance.class, "balance", "account_id", accountIds)
                 .chain(balances -> LatestRate.<LatestRate>listAll()
                 .chain(rates -> {
                     BatchState state = new BatchState(processed, outcomes, accounts, balances, rates, clock.instant());
@@ -89,8 +89,18 @@ public class TransactionLedger {
                     for (Incoming incoming : batch) {
                         steps.add(state.handle(incoming));
                     }
-                    return Panache.getSession().chain(state::write).replaceWith(steps);
-                })))));
+                    return state.write(session).replaceWith(steps);
+                }))))));
+    }
+
+    /**
+     * The rows whose key is one of {@code keys}, with the keys as one array parameter: the same statement for every
+     * batch, where an IN list would be a new statement (and hundreds of bound parameters) for every batch size.
+     */
+    private <T> Uni<List<T>> rows(org.hibernate.reactive.mutiny.Mutiny.Session session, Class<T> entity, String table,
+            String key, Set<String> keys) {
+        return session.createNativeQuery("select * from " + schema + "." + table + " where " + key + " = any(cast(?1 as text[]))", entity)
+                .setParameter(1, keys.toArray(String[]::new)).getResultList();
     }
 
     /** The batch's view of the database, updated in memory as each request is decided; new rows are collected. */
@@ -218,12 +228,15 @@ public class TransactionLedger {
 
         /** Every row of the batch in one multi-row statement per table (the balances as one upsert). */
         Uni<Void> write(org.hibernate.reactive.mutiny.Mutiny.Session session) {
-            BulkInsert processedRows = new BulkInsert(schema + ".processed_event",
-                    List.of("event_id", "transaction_id", "disposition", "processed_at"), null);
-            BulkInsert outcomeRows = new BulkInsert(schema + ".stored_outcome", List.of("transaction_id", "event_id",
-                    "request_event_id", "account_id", "event_type", "payload", "created_at"), null);
-            BulkInsert ledgerRows = new BulkInsert(schema + ".ledger_entry",
-                    List.of("id", "transaction_id", "account_id", "currency", "amount", "created_at"), null);
+            BulkInsert processedRows = BulkInsert.typed(schema + ".processed_event",
+                    List.of("event_id", "transaction_id", "disposition", "processed_at"),
+                    List.of("varchar", "varchar", "varchar", "timestamptz"), null);
+            BulkInsert outcomeRows = BulkInsert.typed(schema + ".stored_outcome", List.of("transaction_id", "event_id",
+                    "request_event_id", "account_id", "event_type", "payload", "created_at"),
+                    List.of("varchar", "varchar", "varchar", "varchar", "varchar", "bytea", "timestamptz"), null);
+            BulkInsert ledgerRows = BulkInsert.typed(schema + ".ledger_entry",
+                    List.of("id", "transaction_id", "account_id", "currency", "amount", "created_at"),
+                    List.of("uuid", "varchar", "varchar", "char(3)", "numeric", "timestamptz"), null);
             for (Object row : created) {
                 switch (row) {
                     case ProcessedEvent p -> processedRows.add(p.eventId, p.transactionId, p.disposition.name(), p.processedAt);
@@ -233,8 +246,8 @@ public class TransactionLedger {
                     default -> throw new IllegalStateException("unexpected row " + row);
                 }
             }
-            BulkInsert balanceRows = new BulkInsert(schema + ".balance", List.of("account_id", "currency", "amount"),
-                    "on conflict (account_id, currency) do update set amount = excluded.amount");
+            BulkInsert balanceRows = BulkInsert.typed(schema + ".balance", List.of("account_id", "currency", "amount"),
+                    List.of("varchar", "char(3)", "numeric"), "on conflict (account_id, currency) do update set amount = excluded.amount");
             touched.forEach(b -> balanceRows.add(b.accountId, b.currency, b.amount));
             return processedRows.execute(session)
                     .chain(() -> outcomeRows.execute(session))
