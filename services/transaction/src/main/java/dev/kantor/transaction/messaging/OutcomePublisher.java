@@ -29,10 +29,12 @@ public class OutcomePublisher {
 
     public Uni<Void> publish(StoredOutcome outcome) {
         if ("TransactionApproved".equals(outcome.eventType)) {
-            TransactionApproved event = EventCodec.fromBinary(outcome.payload, TransactionApproved.class);
+            TransactionApproved event = outcome.event instanceof TransactionApproved fresh ? fresh
+                    : EventCodec.fromBinary(outcome.payload, TransactionApproved.class);
             return approved.sendMessage(EventMessage.of(outcome.accountId, outcome.eventId, outcome.eventType, event));
         }
-        TransactionRejected event = EventCodec.fromBinary(outcome.payload, TransactionRejected.class);
+        TransactionRejected event = outcome.event instanceof TransactionRejected fresh ? fresh
+                : EventCodec.fromBinary(outcome.payload, TransactionRejected.class);
         return rejected.sendMessage(EventMessage.of(outcome.accountId, outcome.eventId, outcome.eventType, event));
     }
 }

@@ -38,4 +38,11 @@ public class StoredOutcome extends PanacheEntityBase {
 
     @Column(name = "created_at")
     public Instant createdAt;
+
+    /**
+     * The event itself, while the outcome is fresh from this batch: publishing it needs no decoding of the payload.
+     * Null for an outcome read back from the database (a redelivery).
+     */
+    @jakarta.persistence.Transient
+    public org.apache.avro.specific.SpecificRecordBase event;
 }

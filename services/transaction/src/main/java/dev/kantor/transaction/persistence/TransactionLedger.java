@@ -194,7 +194,7 @@ public class TransactionLedger {
                     .setBalancesAfter(after)
                     .setApprovedAt(now)
                     .build();
-            return stored(request, event.getEventId(), "TransactionApproved", EventCodec.toBinary(event));
+            return stored(request, event.getEventId(), event, "TransactionApproved");
         }
 
         private StoredOutcome reject(TransactionRequested request, Decision.Rejected decision) {
@@ -211,17 +211,19 @@ public class TransactionLedger {
                     .setDetail(decision.detail())
                     .setRejectedAt(now)
                     .build();
-            return stored(request, event.getEventId(), "TransactionRejected", EventCodec.toBinary(event));
+            return stored(request, event.getEventId(), event, "TransactionRejected");
         }
 
-        private StoredOutcome stored(TransactionRequested request, String eventId, String type, byte[] payload) {
+        private StoredOutcome stored(TransactionRequested request, String eventId, org.apache.avro.specific.SpecificRecordBase event,
+                String type) {
             StoredOutcome outcome = new StoredOutcome();
             outcome.transactionId = request.getTransactionId();
             outcome.eventId = eventId;
+            outcome.event = event;
             outcome.requestEventId = request.getEventId();
             outcome.accountId = request.getAccountId();
             outcome.eventType = type;
-            outcome.payload = payload;
+            outcome.payload = EventCodec.toBinary(event);
             outcome.createdAt = now;
             return outcome;
         }

@@ -89,14 +89,16 @@ public class Projection {
         for (AccountOpened account : accounts) {
             byId.put(account.getAccountId(), account);
         }
-        BulkInsert views = new BulkInsert("{h-schema}account_view", List.of("account_id", "user_id", "base_currency", "opened_at"),
+        BulkInsert views = BulkInsert.typed("{h-schema}account_view", List.of("account_id", "user_id", "base_currency", "opened_at"),
+                List.of("varchar", "varchar", "char(3)", "timestamptz"),
                 "on conflict (account_id) do nothing");
         Set<String> users = new LinkedHashSet<>();
         for (AccountOpened account : byId.values()) {
             views.add(account.getAccountId(), account.getUserId(), account.getBaseCurrency(), account.getOpenedAt());
             users.add(account.getUserId());
         }
-        BulkInsert wallets = new BulkInsert("{h-schema}wallet", List.of("user_id", "version", "dirty", "changed_at"),
+        BulkInsert wallets = BulkInsert.typed("{h-schema}wallet", List.of("user_id", "version", "dirty", "changed_at"),
+                List.of("varchar", "bigint", "boolean", "timestamptz"),
                 "on conflict (user_id) do nothing");
         for (String user : users) {
             wallets.add(user, 0L, true, now);
@@ -118,7 +120,8 @@ public class Projection {
         }
         // One row per (user, currency) in the upsert: PostgreSQL refuses to update a row twice in one statement.
         Map<List<String>, BigDecimal> deltas = new LinkedHashMap<>();
-        BulkInsert applied = new BulkInsert("{h-schema}applied_transaction", List.of("transaction_id", "event_id", "user_id"), null);
+        BulkInsert applied = BulkInsert.typed("{h-schema}applied_transaction", List.of("transaction_id", "event_id", "user_id"),
+                List.of("varchar", "varchar", "varchar"), null);
         for (TransactionApproved t : fresh) {
             applied.add(t.getTransactionId(), t.getEventId(), t.getUserId());
             if (t.getCredited() != null) {
@@ -128,7 +131,8 @@ public class Projection {
                 deltas.merge(List.of(t.getUserId(), t.getDebited().getCurrency()), t.getDebited().getAmount().negate(), BigDecimal::add);
             }
         }
-        BulkInsert holdings = new BulkInsert("{h-schema}holding", List.of("user_id", "currency", "amount"),
+        BulkInsert holdings = BulkInsert.typed("{h-schema}holding", List.of("user_id", "currency", "amount"),
+                List.of("varchar", "char(3)", "numeric"),
                 "on conflict (user_id, currency) do update set amount = holding.amount + excluded.amount");
         Set<String> users = new LinkedHashSet<>();
         for (Map.Entry<List<String>, BigDecimal> delta : deltas.entrySet()) {
@@ -143,7 +147,8 @@ public class Projection {
 
     /** Marks wallets changed, creating the rows of users seen for the first time. */
     private static Uni<Void> touch(Mutiny.Session session, Set<String> users, Instant now) {
-        BulkInsert wallets = new BulkInsert("{h-schema}wallet", List.of("user_id", "version", "dirty", "changed_at"),
+        BulkInsert wallets = BulkInsert.typed("{h-schema}wallet", List.of("user_id", "version", "dirty", "changed_at"),
+                List.of("varchar", "bigint", "boolean", "timestamptz"),
                 "on conflict (user_id) do update set version = wallet.version + 1, dirty = true, changed_at = excluded.changed_at");
         for (String user : users) {
             wallets.add(user, 0L, true, now);
@@ -159,7 +164,8 @@ public class Projection {
         for (RateQuoted rate : rates) {
             latest.merge(rate.getPair(), rate, (a, b) -> b.getQuotedAt().isAfter(a.getQuotedAt()) ? b : a);
         }
-        BulkInsert upsert = new BulkInsert("{h-schema}latest_rate", List.of("pair", "base_currency", "quote_currency", "rate", "quoted_at"),
+        BulkInsert upsert = BulkInsert.typed("{h-schema}latest_rate", List.of("pair", "base_currency", "quote_currency", "rate", "quoted_at"),
+                List.of("varchar", "char(3)", "char(3)", "numeric", "timestamptz"),
                 "on conflict (pair) do update set rate = excluded.rate, quoted_at = excluded.quoted_at"
                         + " where latest_rate.quoted_at < excluded.quoted_at");
         for (RateQuoted rate : latest.values()) {
@@ -177,7 +183,8 @@ public class Projection {
     }
 
     private static Uni<Void> offsets(Mutiny.Session session, Map<String, Map<Integer, Long>> nextOffsets) {
-        BulkInsert offsets = new BulkInsert("{h-schema}consumed_offset", List.of("topic", "partition_no", "next_offset"),
+        BulkInsert offsets = BulkInsert.typed("{h-schema}consumed_offset", List.of("topic", "partition_no", "next_offset"),
+                List.of("varchar", "int", "bigint"),
                 "on conflict (topic, partition_no) do update set next_offset = excluded.next_offset");
         nextOffsets.forEach((topic, partitions) -> partitions.forEach((partition, next) -> offsets.add(topic, partition, next)));
         return offsets.execute(session);
