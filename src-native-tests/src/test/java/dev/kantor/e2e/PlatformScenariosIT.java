@@ -52,18 +52,15 @@ class PlatformScenariosIT {
 
     @BeforeAll
     static void start() {
-        services = new PackagedServices();
-        kafka = new KafkaTestClient(services.endpoints());
-        scenario = new Scenario(services, kafka);
+        scenario = new Scenario(new PackagedServices());
+        services = scenario.services();
+        kafka = scenario.kafka();
     }
 
     @AfterAll
     static void stop() {
-        if (kafka != null) {
-            kafka.close();
-        }
-        if (services != null) {
-            services.close();
+        if (scenario != null) {
+            scenario.close();
         }
     }
 

@@ -18,7 +18,7 @@ import dev.kantor.testsupport.PackagedServices;
  * (every request one outcome, every wallet the sum of its approved deposits) and a row written to the summary.
  * -Dkantor.e2e.scale=N multiplies the load and its duration for the longer mode.
  */
-final class Scenario {
+final class Scenario implements AutoCloseable {
 
     static final int SCALE = Integer.getInteger("kantor.e2e.scale", 1);
     static final Duration RECOVERY = Duration.ofMinutes(3);
@@ -31,9 +31,24 @@ final class Scenario {
     private final PackagedServices services;
     private final KafkaTestClient kafka;
 
-    Scenario(PackagedServices services, KafkaTestClient kafka) {
+    /** Takes the services over (closing the scenario stops them) with a Kafka client of their platform. */
+    Scenario(PackagedServices services) {
         this.services = services;
-        this.kafka = kafka;
+        this.kafka = new KafkaTestClient(services.endpoints());
+    }
+
+    PackagedServices services() {
+        return services;
+    }
+
+    KafkaTestClient kafka() {
+        return kafka;
+    }
+
+    @Override
+    public void close() {
+        kafka.close();
+        services.close();
     }
 
     /** Steady deposits produced at 100/s for 10 s (x scale) to 20 accounts while the disturbance runs. */

@@ -21,7 +21,6 @@ import org.junit.jupiter.api.io.TempDir;
 import dev.kantor.platform.LocalPlatform;
 import dev.kantor.platform.PlatformConfig;
 import dev.kantor.platform.ServicePart;
-import dev.kantor.testsupport.KafkaTestClient;
 import dev.kantor.testsupport.PackagedServices;
 
 /**
@@ -34,25 +33,20 @@ class ThreeBrokerScenariosIT {
     @TempDir
     static Path home;
     static LocalPlatform platform;
-    static PackagedServices services;
-    static KafkaTestClient kafka;
+    static Scenario scenario;
 
     @BeforeAll
     static void start() {
         platform = new LocalPlatform(PlatformConfig.from(Map.of("KANTOR_HOME", home.toString(), "KANTOR_KAFKA_PORT", "39092",
                 "KANTOR_REGISTRY_PORT", "38081", "KANTOR_POSTGRES_PORT", "35433", "KANTOR_CONTROL_PORT", "39990"), 3));
         platform.startDetached(false);
-        services = new PackagedServices(platform, ServicePart.SERVICES.keySet());
-        kafka = new KafkaTestClient(services.endpoints());
+        scenario = new Scenario(new PackagedServices(platform, ServicePart.SERVICES.keySet()));
     }
 
     @AfterAll
     static void stop() {
-        if (kafka != null) {
-            kafka.close();
-        }
-        if (services != null) {
-            services.close();
+        if (scenario != null) {
+            scenario.close();
         }
         if (platform != null) {
             platform.stop();
@@ -62,7 +56,7 @@ class ThreeBrokerScenariosIT {
     @Test
     void theLeaderOfTheOutcomesKilledUnderLoadLosesNothing() throws Exception {
         String victim;
-        try (Admin admin = Admin.create(Map.of("bootstrap.servers", services.endpoints().kafkaBootstrapServers()))) {
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", scenario.services().endpoints().kafkaBootstrapServers()))) {
             for (String topic : List.of("transaction-requests", "transactions", "accounts", "wallets")) {
                 TopicDescription description = admin.describeTopics(List.of(topic)).allTopicNames().get(30, TimeUnit.SECONDS).get(topic);
                 assertTrue(description.partitions().stream().allMatch(p -> p.replicas().size() == 3 && p.isr().size() == 3),
@@ -75,7 +69,7 @@ class ThreeBrokerScenariosIT {
                     .get("transactions").partitions().get(0).leader().id();
         }
         AtomicReference<String> killed = new AtomicReference<>();
-        new Scenario(services, kafka).underLoad("three brokers, the outcomes' leader (" + victim + ") killed and restarted",
+        scenario.underLoad("three brokers, the outcomes' leader (" + victim + ") killed and restarted",
                 disturbance -> {
                     disturbance.schedule(() -> killed.set(platform.part(victim, "kill")), 3, TimeUnit.SECONDS);
                     disturbance.schedule(() -> platform.part(victim, "start"), 8, TimeUnit.SECONDS);
