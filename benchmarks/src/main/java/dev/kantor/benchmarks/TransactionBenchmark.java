@@ -31,7 +31,8 @@ import dev.kantor.testsupport.OutcomeCollector;
  * with all its guarantees on (one DB transaction per batch, acks=all, acks after publish).
  *
  * <p>For each batch size, a fresh service instance in its own consumer group (starting at the end of the topic)
- * gets {@code --requests} deposits and withdrawals over 1,000 accounts, offered as fast as possible (throughput) or
+ * is warmed up with {@code --warm-up} requests (default 20,000), then gets {@code --requests} deposits and withdrawals
+ * over 1,000 accounts, offered as fast as possible (throughput) or
  * at {@code --rate} per second (latency). Latency is from the producer's send to the outcome's arrival.
  */
 public final class TransactionBenchmark {
@@ -42,6 +43,7 @@ public final class TransactionBenchmark {
         int accounts = Integer.parseInt(options.getOrDefault("accounts", "1000"));
         int rate = Integer.parseInt(options.getOrDefault("rate", "0"));
         int concurrency = Integer.parseInt(options.getOrDefault("concurrency", "1"));
+        int warmUp = Integer.parseInt(options.getOrDefault("warm-up", "20000"));
         List<Integer> batchSizes = Arrays.stream(options.getOrDefault("batch-sizes", "1,500").split(","))
                 .map(String::trim).map(Integer::parseInt).toList();
 
@@ -52,18 +54,18 @@ public final class TransactionBenchmark {
         List<String> lines = new ArrayList<>();
         lines.add(String.format("# transaction service benchmark, %s, %d cores, %s", Instant.now(),
                 Runtime.getRuntime().availableProcessors(), System.getProperty("java.version")));
-        lines.add("batch_size\tconcurrency\trequests\toffered_per_s\tthroughput_per_s\tp50_ms\tp99_ms\tmax_ms\tseconds");
+        lines.add("batch_size\tconcurrency\trequests\toffered_per_s\tthroughput_per_s\tp50_ms\tp99_ms\tmax_ms\tseconds\tcpu_us_per_request");
         for (int batchSize : batchSizes) {
             int count = batchSize == 1 ? Math.min(requests, Integer.parseInt(options.getOrDefault("requests-batch-1", "5000"))) : requests;
-            lines.add(run(endpoints, batchSize, count, accounts, rate, concurrency));
+            lines.add(run(endpoints, batchSize, count, accounts, rate, concurrency, batchSize == 1 ? Math.min(warmUp, count) : warmUp));
             System.out.println(lines.get(lines.size() - 1));
         }
         Results.write("transaction", lines);
         System.exit(0);
     }
 
-    private static String run(Endpoints endpoints, int batchSize, int requests, int accountCount, int rate, int concurrency)
-            throws Exception {
+    private static String run(Endpoints endpoints, int batchSize, int requests, int accountCount, int rate, int concurrency,
+            int warmUpRequests) throws Exception {
         String run = "bench-" + UUID.randomUUID().toString().substring(0, 8);
         int port = Ports.any();
         ServicePart service = new ServicePart("transaction", port, endpoints,
@@ -84,11 +86,14 @@ public final class TransactionBenchmark {
                         .setBaseCurrency("EUR").setDisplayName("benchmark").setOpenedAt(now()).build());
             }
             kafka.flush();
-            // Warm-up: one request per account, until each has an outcome (the partitions are assigned, the views
-            // have the accounts, the JIT has run); not measured.
+            // Warm-up, not measured: a deposit per account, then --warm-up random requests, until each has an outcome
+            // (the partitions are assigned, the views have the accounts, the JIT has compiled the hot path: with 1,000
+            // requests of warm-up the compiler threads still took half the service's CPU in the measured run).
+            Random random = new Random(7);
             List<String> warmUp = new ArrayList<>();
-            for (String account : accounts) {
-                TransactionRequested request = request(account, TransactionKind.DEPOSIT, "1000.00");
+            for (int i = 0; i < accounts.size() + warmUpRequests; i++) {
+                String account = i < accounts.size() ? accounts.get(i) : accounts.get(random.nextInt(accounts.size()));
+                TransactionRequested request = request(account, TransactionKind.DEPOSIT, i < accounts.size() ? "1000.00" : "1.00");
                 warmUp.add(request.getTransactionId());
                 kafka.sendAsync("transaction-requests", account, request);
             }
@@ -96,9 +101,14 @@ public final class TransactionBenchmark {
             outcomes.awaitAll(new java.util.HashSet<>(warmUp), Duration.ofMinutes(5));
             long warmRecords = outcomes.transactions();
 
-            Random random = new Random(7);
             Map<String, Long> sentAt = new HashMap<>(requests * 2);
             long intervalNanos = rate > 0 ? 1_000_000_000L / rate : 0;
+            Map<String, Long> pids = new java.util.LinkedHashMap<>();
+            pids.put("transaction", service.pid().orElseThrow());
+            endpoints.parts().stream().filter(p -> p.pid() > 0 && !ServicePart.SERVICES.containsKey(p.name()))
+                    .forEach(p -> pids.put(p.name(), p.pid()));
+            pids.put("benchmark", ProcessHandle.current().pid());
+            CpuMeter cpu = new CpuMeter(pids);
             long start = System.nanoTime();
             for (int i = 0; i < requests; i++) {
                 if (intervalNanos > 0) {
@@ -130,9 +140,11 @@ public final class TransactionBenchmark {
             if (outcomes.transactions() - warmRecords < requests) {
                 throw new IllegalStateException("missing outcomes");
             }
+            String cpuPerRequest = cpu.perUnit(requests);
             printStages(port);
-            return String.format("%d\t%d\t%.0f\t%.0f\t%.1f\t%.1f\t%.1f\t%.1f", batchSize, requests, offered, requests / seconds,
-                    latencies[requests / 2] / 1e6, latencies[(int) (requests * 0.99)] / 1e6, latencies[requests - 1] / 1e6, seconds)
+            return String.format("%d\t%d\t%.0f\t%.0f\t%.1f\t%.1f\t%.1f\t%.1f\t%s", batchSize, requests, offered, requests / seconds,
+                    latencies[requests / 2] / 1e6, latencies[(int) (requests * 0.99)] / 1e6, latencies[requests - 1] / 1e6, seconds,
+                    cpuPerRequest)
                     .replaceFirst("\t", "\t" + concurrency + "\t");
         } finally {
             service.stop();

@@ -27,6 +27,8 @@ import dev.kantor.transaction.domain.Rate;
 import dev.kantor.transaction.domain.Request;
 import dev.kantor.transaction.domain.TransactionRules;
 import dev.kantor.transaction.messaging.EventCodec;
+import org.hibernate.FlushMode;
+
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -76,8 +78,9 @@ public class TransactionLedger {
             transactionIds.add(incoming.request().getTransactionId());
             accountIds.add(incoming.request().getAccountId());
         }
-        // Everything is read read-only: the batch writes its rows itself (BulkInsert), never by dirty checking.
-        return Panache.getSession().invoke(session -> session.setDefaultReadOnly(true))
+        // Everything is read read-only, and the session never flushes: the batch writes its rows itself (BulkInsert).
+        // Left in AUTO mode, Hibernate flushed the whole persistence context before each of the nine statements.
+        return Panache.getSession().invoke(session -> session.setDefaultReadOnly(true).setFlushMode(FlushMode.MANUAL))
                 .chain(session -> rows(session, ProcessedEvent.class, "processed_event", "event_id", eventIds)
                 .chain(processed -> rows(session, StoredOutcome.class, "stored_outcome", "transaction_id", transactionIds)
                 .chain(outcomes -> rows(session, AccountView.class, "account_view", "account_id", accountIds)
@@ -95,11 +98,14 @@ public class TransactionLedger {
 
     /**
      * The rows whose key is one of {@code keys}, with the keys as one array parameter: the same statement for every
-     * batch, where an IN list would be a new statement (and hundreds of bound parameters) for every batch size.
+     * batch, where an IN list would be a new statement (and hundreds of bound parameters) for every batch size. A join
+     * with the unnested keys, not {@code key = any(keys)}: before the first analyze the planner guesses that many keys
+     * match most of the table and scans all of it for every batch; a join looks each key up in the primary key index.
      */
     private <T> Uni<List<T>> rows(org.hibernate.reactive.mutiny.Mutiny.Session session, Class<T> entity, String table,
             String key, Set<String> keys) {
-        return session.createNativeQuery("select * from " + schema + "." + table + " where " + key + " = any(cast(?1 as text[]))", entity)
+        return session.createNativeQuery("select t.* from " + schema + "." + table + " t join unnest(cast(?1 as text[])) k(key) on t."
+                        + key + " = k.key", entity)
                 .setParameter(1, keys.toArray(String[]::new)).getResultList();
     }
 
