@@ -77,8 +77,17 @@ class SecuredPlatformIT {
         await().atMost(Duration.ofSeconds(90)).until(() -> get(gateway, "/api/accounts", token).toString().contains("\"OPEN\""));
         String transaction = post(gateway, "/api/transactions", token, "{\"accountId\": \"" + account
                 + "\", \"kind\": \"DEPOSIT\", \"amount\": \"12.50\", \"currency\": \"EUR\"}", 202).get("transactionId").asText();
-        await().atMost(Duration.ofSeconds(90)).until(() -> "APPROVED".equals(get(gateway, "/api/transactions/" + transaction, token)
-                .path("status").asText()));
+        // Until the outcome is in, whichever it is, so that a rejection fails with its reason instead of a timeout.
+        JsonNode outcome;
+        try {
+            outcome = await().atMost(Duration.ofSeconds(90)).until(() -> get(gateway, "/api/transactions/" + transaction, token),
+                    body -> List.of("APPROVED", "REJECTED").contains(body.path("status").asText()));
+        } catch (org.awaitility.core.ConditionTimeoutException e) {
+            // The platform's home (and its logs) is deleted after the test: the transaction service's log goes with the failure.
+            throw new AssertionError("no outcome for " + transaction + "; transaction service log:\n"
+                    + dev.kantor.platform.ManagedProcess.tail(home.resolve("logs/transaction.log")), e);
+        }
+        assertEquals("APPROVED", outcome.path("status").asText(), outcome.toString());
     }
 
     @Test
