@@ -99,8 +99,8 @@ public class TransactionLedger {
     /**
      * The rows whose key is one of {@code keys}, with the keys as one array parameter: the same statement for every
      * batch, where an IN list would be a new statement (and hundreds of bound parameters) for every batch size. A join
-     * with the unnested keys, not {@code key = any(keys)}: before the first analyze the planner guesses that many keys
-     * match most of the table and scans all of it for every batch; a join looks each key up in the primary key index.
+     * with the unnested keys, not {@code key = any(keys)}: where the planner still chooses to scan the table (small or
+     * never analyzed), the join hashes the keys once, where {@code any} compared every row with every key.
      */
     private <T> Uni<List<T>> rows(org.hibernate.reactive.mutiny.Mutiny.Session session, Class<T> entity, String table,
             String key, Set<String> keys) {
