@@ -86,7 +86,8 @@ public final class KafkaTestClient implements AutoCloseable {
                 "event-type", event.getSchema().getName()));
     }
 
-    private java.util.concurrent.Future<org.apache.kafka.clients.producer.RecordMetadata> sendAsync(String topic, String key,
+    /** Sends bytes already in the wire format (see {@link #encode}) without waiting, for load generated ahead of time. */
+    public java.util.concurrent.Future<org.apache.kafka.clients.producer.RecordMetadata> sendAsync(String topic, String key,
             byte[] value, Map<String, String> headers) {
         ProducerRecord<String, byte[]> record = new ProducerRecord<>(topic, key, value);
         headers.forEach((k, v) -> record.headers().add(k, v.getBytes(StandardCharsets.UTF_8)));
@@ -95,6 +96,25 @@ public final class KafkaTestClient implements AutoCloseable {
 
     public void flush() {
         producer.flush();
+    }
+
+    /**
+     * Commits the current end of every partition of {@code topic} as the offsets of consumer group {@code group}, which
+     * must have no members: its consumers then start there, whenever each gets its partitions. (With
+     * auto.offset.reset=latest instead, a partition handed over during a rebalance before its first commit is read
+     * from the end of that moment, and what was sent in between is skipped.)
+     */
+    public void startGroupAtEnd(String group, String topic) {
+        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, endpoints.kafkaBootstrapServers(), ConsumerConfig.GROUP_ID_CONFIG, group,
+                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false), new StringDeserializer(), new ByteArrayDeserializer())) {
+            List<TopicPartition> partitions = new ArrayList<>();
+            consumer.partitionsFor(topic).forEach(p -> partitions.add(new TopicPartition(topic, p.partition())));
+            Map<TopicPartition, org.apache.kafka.clients.consumer.OffsetAndMetadata> offsets = new HashMap<>();
+            consumer.endOffsets(partitions).forEach((tp, end) -> offsets.put(tp, new org.apache.kafka.clients.consumer.OffsetAndMetadata(end)));
+            consumer.assign(partitions);
+            consumer.commitSync(offsets);
+        }
     }
 
     /** The end offset of every partition of the given topics, keyed "topic-partition". */
