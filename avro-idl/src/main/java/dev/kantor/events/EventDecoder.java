@@ -35,6 +35,11 @@ public final class EventDecoder {
     private final URI contentIds;
     private final HttpClient http;
     private final Map<Integer, Schema> schemas = new ConcurrentHashMap<>();
+    /**
+     * A reader per writer schema and type, made once: a new reader per record also rebuilt its caches (the string
+     * class of every field) for every record. Avro's readers may be shared between threads (resolvers are per thread).
+     */
+    private final Map<ReaderKey, SpecificDatumReader<?>> readers = new ConcurrentHashMap<>();
     private static final Map<Class<?>, SpecificData> MODELS = new ConcurrentHashMap<>();
 
     /** @param registryApiV2 the registry's v2 API, for example {@code http://127.0.0.1:8081/apis/registry/v2} */
@@ -60,7 +65,10 @@ public final class EventDecoder {
         }
         try {
             BinaryDecoder decoder = DecoderFactory.get().binaryDecoder(value, 5, value.length - 5, null);
-            T event = new SpecificDatumReader<T>(writer, reader, modelOf(type)).read(null, decoder);
+            @SuppressWarnings("unchecked")
+            SpecificDatumReader<T> datumReader = (SpecificDatumReader<T>) readers.computeIfAbsent(new ReaderKey(id, type),
+                    key -> new SpecificDatumReader<T>(writer, reader, modelOf(type)));
+            T event = datumReader.read(null, decoder);
             if (!decoder.isEnd()) {
                 throw new UndecodableEventException("trailing bytes after a " + writer.getName() + " with schema id " + id);
             }
@@ -69,6 +77,10 @@ public final class EventDecoder {
                  | IllegalArgumentException | NullPointerException e) {
             throw new UndecodableEventException("not a valid " + writer.getName() + " with schema id " + id + ": " + e, e);
         }
+    }
+
+    /** The schema a value was written with, and the class it is read as. */
+    private record ReaderKey(int schemaId, Class<?> type) {
     }
 
     /**

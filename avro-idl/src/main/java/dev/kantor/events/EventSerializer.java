@@ -41,6 +41,8 @@ public final class EventSerializer implements Serializer<SpecificRecord> {
     private static final Pattern CONTENT_ID = Pattern.compile("\"contentId\"\\s*:\\s*(\\d+)");
 
     private final Map<Key, Integer> ids = new ConcurrentHashMap<>();
+    /** A writer per event class, made once (a writer holds no state between calls, so threads share it). */
+    private final Map<Class<?>, SpecificDatumWriter<SpecificRecord>> writers = new ConcurrentHashMap<>();
     private HttpClient http;
     private String registry;
 
@@ -74,7 +76,8 @@ public final class EventSerializer implements Serializer<SpecificRecord> {
             out.write(0);
             out.write(ByteBuffer.allocate(4).putInt(id).array());
             BinaryEncoder encoder = EncoderFactory.get().directBinaryEncoder(out, null);
-            new SpecificDatumWriter<SpecificRecord>(schema, EventDecoder.modelOf(event.getClass())).write(event, encoder);
+            writers.computeIfAbsent(event.getClass(), type -> new SpecificDatumWriter<SpecificRecord>(schema, EventDecoder.modelOf(type)))
+                    .write(event, encoder);
             encoder.flush();
             return out.toByteArray();
         } catch (IOException | RuntimeException e) {

@@ -29,6 +29,8 @@ import jakarta.enterprise.context.ApplicationScoped;
 public class EventCodec {
 
     private final RecordDecoder decoder;
+    /** Avro writers per event class, made once: they hold no state between calls. */
+    private static final java.util.Map<Class<?>, SpecificDatumWriter<SpecificRecordBase>> WRITERS = new java.util.concurrent.ConcurrentHashMap<>();
 
     EventCodec(@ConfigProperty(name = "mp.messaging.connector.smallrye-kafka.apicurio.registry.url") String registry) {
         this.decoder = new RecordDecoder(registry);
@@ -41,9 +43,9 @@ public class EventCodec {
 
     public static byte[] toBinary(SpecificRecordBase event) {
         try {
-            ByteArrayOutputStream out = new ByteArrayOutputStream();
-            BinaryEncoder encoder = EncoderFactory.get().binaryEncoder(out, null);
-            new SpecificDatumWriter<SpecificRecordBase>(event.getSchema(), EventDecoder.modelOf(event.getClass()))
+            ByteArrayOutputStream out = new ByteArrayOutputStream(512);
+            BinaryEncoder encoder = EncoderFactory.get().directBinaryEncoder(out, null);
+            WRITERS.computeIfAbsent(event.getClass(), type -> new SpecificDatumWriter<>(event.getSchema(), EventDecoder.modelOf(type)))
                     .write(event, encoder);
             encoder.flush();
             return out.toByteArray();
