@@ -2,6 +2,7 @@ package dev.kantor.events;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -42,7 +43,7 @@ public final class EventSerializer implements Serializer<SpecificRecord> {
 
     private final Map<Key, Integer> ids = new ConcurrentHashMap<>();
     /** A writer per event class, made once (a writer holds no state between calls, so threads share it). */
-    private final Map<Class<?>, SpecificDatumWriter<SpecificRecord>> writers = new ConcurrentHashMap<>();
+    private static final Map<Class<?>, SpecificDatumWriter<SpecificRecord>> WRITERS = new ConcurrentHashMap<>();
     private HttpClient http;
     private String registry;
 
@@ -75,14 +76,22 @@ public final class EventSerializer implements Serializer<SpecificRecord> {
             ByteArrayOutputStream out = new ByteArrayOutputStream(128);
             out.write(0);
             out.write(ByteBuffer.allocate(4).putInt(id).array());
-            BinaryEncoder encoder = EncoderFactory.get().directBinaryEncoder(out, null);
-            writers.computeIfAbsent(event.getClass(), type -> new SpecificDatumWriter<SpecificRecord>(schema, EventDecoder.modelOf(type)))
-                    .write(event, encoder);
-            encoder.flush();
+            writeAvro(event, out);
             return out.toByteArray();
         } catch (IOException | RuntimeException e) {
             throw new SerializationException("cannot write " + schema.getFullName() + " to " + topic + ": " + e, e);
         }
+    }
+
+    /**
+     * The event in plain Avro binary (no registry header), as this serializer writes it after the header; also for
+     * storing an event to publish again later.
+     */
+    public static void writeAvro(SpecificRecord event, OutputStream out) throws IOException {
+        BinaryEncoder encoder = EncoderFactory.get().directBinaryEncoder(out, null);
+        WRITERS.computeIfAbsent(event.getClass(), type -> new SpecificDatumWriter<>(event.getSchema(), EventDecoder.modelOf(type)))
+                .write(event, encoder);
+        encoder.flush();
     }
 
     /** A schema as used on one topic. */

@@ -116,7 +116,7 @@ public final class TransactionBenchmark {
                 TransactionRequested request = request(account, random.nextInt(3) == 0 ? TransactionKind.WITHDRAWAL
                         : TransactionKind.DEPOSIT, BigDecimal.valueOf(1 + random.nextInt(10_000), 2).toPlainString());
                 load.add(new Encoded(request.getTransactionId(), account, kafka.encode("transaction-requests", request),
-                        Map.of("event-id", request.getEventId(), "event-type", "TransactionRequested")));
+                        KafkaTestClient.headersOf(request)));
             }
             Map<String, Long> sentAt = new HashMap<>(requests * 2);
             long intervalNanos = rate > 0 ? 1_000_000_000L / rate : 0;

@@ -22,8 +22,9 @@ public final class ServicePart implements Part {
      * The heap of a service, all of it taken at start when listed (so that the young generation has its full size
      * from the first batch); 256 MB unless listed. The transaction service keeps a batch's records, entities and
      * outcomes in flight in each of its consumers: with 256 MB its young collections promoted them (120 MB live after
-     * a collection, against 70 MB with 512 MB) and it spent 92 µs of CPU per request at full load, against 79 µs
-     * (benchmarks/run transaction, three consumers, batch 500, -Xms512m -Xmx512m).
+     * a collection in a flight recording with two consumers, against 70 MB with 512 MB and three), and with three
+     * consumers it spent 92 µs of CPU per request at full load, against 79 µs with -Xms512m -Xmx512m
+     * (benchmarks/run transaction, batch 500, one run each).
      */
     private static final Map<String, String> HEAP = Map.of("transaction", "512m");
 

@@ -60,10 +60,7 @@ public final class KafkaTestClient implements AutoCloseable {
 
     /** Sends an event with its event-id and event-type headers, and waits for the broker's ack. */
     public void send(String topic, String key, SpecificRecordBase event) {
-        byte[] value = serializer.serialize(topic, event);
-        Map<String, String> headers = Map.of("event-id", String.valueOf(event.get("eventId")),
-                "event-type", event.getSchema().getName());
-        sendRaw(topic, key, value, headers);
+        sendRaw(topic, key, serializer.serialize(topic, event), headersOf(event));
     }
 
     /** An event in the wire format of the given topic's schema, for sending somewhere it does not belong. */
@@ -82,8 +79,12 @@ public final class KafkaTestClient implements AutoCloseable {
     /** Sends without waiting, for load: the future completes on the broker's ack; {@link #flush()} waits for all. */
     public java.util.concurrent.Future<org.apache.kafka.clients.producer.RecordMetadata> sendAsync(String topic, String key,
             SpecificRecordBase event) {
-        return sendAsync(topic, key, serializer.serialize(topic, event), Map.of("event-id", String.valueOf(event.get("eventId")),
-                "event-type", event.getSchema().getName()));
+        return sendAsync(topic, key, serializer.serialize(topic, event), headersOf(event));
+    }
+
+    /** The headers every Kantor producer gives an event: its event id and type. */
+    public static Map<String, String> headersOf(SpecificRecordBase event) {
+        return Map.of("event-id", String.valueOf(event.get("eventId")), "event-type", event.getSchema().getName());
     }
 
     /** Sends bytes already in the wire format (see {@link #encode}) without waiting, for load generated ahead of time. */
@@ -108,8 +109,7 @@ public final class KafkaTestClient implements AutoCloseable {
         try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(Map.of(
                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, endpoints.kafkaBootstrapServers(), ConsumerConfig.GROUP_ID_CONFIG, group,
                 ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false), new StringDeserializer(), new ByteArrayDeserializer())) {
-            List<TopicPartition> partitions = new ArrayList<>();
-            consumer.partitionsFor(topic).forEach(p -> partitions.add(new TopicPartition(topic, p.partition())));
+            List<TopicPartition> partitions = partitions(consumer, topic);
             Map<TopicPartition, org.apache.kafka.clients.consumer.OffsetAndMetadata> offsets = new HashMap<>();
             consumer.endOffsets(partitions).forEach((tp, end) -> offsets.put(tp, new org.apache.kafka.clients.consumer.OffsetAndMetadata(end)));
             consumer.assign(partitions);
@@ -117,15 +117,20 @@ public final class KafkaTestClient implements AutoCloseable {
         }
     }
 
+    private static List<TopicPartition> partitions(KafkaConsumer<?, ?> consumer, String... topics) {
+        List<TopicPartition> partitions = new ArrayList<>();
+        for (String topic : topics) {
+            consumer.partitionsFor(topic).forEach(p -> partitions.add(new TopicPartition(topic, p.partition())));
+        }
+        return partitions;
+    }
+
     /** The end offset of every partition of the given topics, keyed "topic-partition". */
     public Map<String, Long> endOffsets(String... topics) {
         try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(Map.of(
                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, endpoints.kafkaBootstrapServers(),
                 ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false), new StringDeserializer(), new ByteArrayDeserializer())) {
-            List<TopicPartition> partitions = new ArrayList<>();
-            for (String topic : topics) {
-                consumer.partitionsFor(topic).forEach(p -> partitions.add(new TopicPartition(topic, p.partition())));
-            }
+            List<TopicPartition> partitions = partitions(consumer, topics);
             Map<String, Long> ends = new java.util.TreeMap<>();
             consumer.endOffsets(partitions).forEach((tp, end) -> ends.put(tp.topic() + "-" + tp.partition(), end));
             return ends;

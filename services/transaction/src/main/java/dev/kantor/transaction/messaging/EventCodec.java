@@ -5,16 +5,14 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 
 import org.apache.avro.Schema;
-import org.apache.avro.io.BinaryEncoder;
 import org.apache.avro.io.DecoderFactory;
-import org.apache.avro.io.EncoderFactory;
 import org.apache.avro.specific.SpecificDatumReader;
-import org.apache.avro.specific.SpecificDatumWriter;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.avro.specific.SpecificRecordBase;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import dev.kantor.events.EventDecoder;
+import dev.kantor.events.EventSerializer;
 import dev.kantor.service.messaging.PoisonRecordException;
 import dev.kantor.service.messaging.RecordDecoder;
 import dev.kantor.service.messaging.SourceRecord;
@@ -29,8 +27,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 public class EventCodec {
 
     private final RecordDecoder decoder;
-    /** Avro writers per event class, made once: they hold no state between calls. */
-    private static final java.util.Map<Class<?>, SpecificDatumWriter<SpecificRecordBase>> WRITERS = new java.util.concurrent.ConcurrentHashMap<>();
 
     EventCodec(@ConfigProperty(name = "mp.messaging.connector.smallrye-kafka.apicurio.registry.url") String registry) {
         this.decoder = new RecordDecoder(registry);
@@ -44,10 +40,7 @@ public class EventCodec {
     public static byte[] toBinary(SpecificRecordBase event) {
         try {
             ByteArrayOutputStream out = new ByteArrayOutputStream(512);
-            BinaryEncoder encoder = EncoderFactory.get().directBinaryEncoder(out, null);
-            WRITERS.computeIfAbsent(event.getClass(), type -> new SpecificDatumWriter<>(event.getSchema(), EventDecoder.modelOf(type)))
-                    .write(event, encoder);
-            encoder.flush();
+            EventSerializer.writeAvro(event, out);
             return out.toByteArray();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
