@@ -90,7 +90,16 @@ public final class KafkaTestClient implements AutoCloseable {
     /** Sends bytes already in the wire format (see {@link #encode}) without waiting, for load generated ahead of time. */
     public java.util.concurrent.Future<org.apache.kafka.clients.producer.RecordMetadata> sendAsync(String topic, String key,
             byte[] value, Map<String, String> headers) {
-        ProducerRecord<String, byte[]> record = new ProducerRecord<>(topic, key, value);
+        return sendAsync(topic, null, key, value, headers);
+    }
+
+    /**
+     * Sends to the given partition whatever the key says, as a producer with another partitioner (librdkafka's, say)
+     * or a topic whose partition count grew would: the same account's records then arrive on several partitions.
+     */
+    public java.util.concurrent.Future<org.apache.kafka.clients.producer.RecordMetadata> sendAsync(String topic, Integer partition,
+            String key, byte[] value, Map<String, String> headers) {
+        ProducerRecord<String, byte[]> record = new ProducerRecord<>(topic, partition, key, value);
         headers.forEach((k, v) -> record.headers().add(k, v.getBytes(StandardCharsets.UTF_8)));
         return producer.send(record);
     }

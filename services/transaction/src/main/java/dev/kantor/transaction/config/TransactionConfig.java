@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.Set;
 
 import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
 
 /** The money path's settings (kantor.transaction.*). */
 @ConfigMapping(prefix = "kantor.transaction")
@@ -22,4 +23,11 @@ public interface TransactionConfig {
     Duration retryInitial();
 
     Duration retryMax();
+
+    /**
+     * How long a batch naming an account the view lacks waits for the accounts view to catch up before deciding with
+     * what it holds: bounded, so a stalled accounts consumer delays requests for unknown accounts, never all others.
+     */
+    @WithDefault("PT5S")
+    Duration accountViewWait();
 }

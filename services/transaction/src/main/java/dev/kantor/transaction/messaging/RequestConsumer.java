@@ -14,6 +14,7 @@ import dev.kantor.service.messaging.SourceRecord;
 import dev.kantor.events.EventHeaders;
 import dev.kantor.events.TransactionRequested;
 import dev.kantor.transaction.config.TransactionConfig;
+import dev.kantor.transaction.persistence.AccountViewBehindException;
 import dev.kantor.transaction.persistence.Step;
 import dev.kantor.transaction.persistence.TransactionLedger;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -37,11 +38,13 @@ public class RequestConsumer {
     private final DeadLetters deadLetters;
     private final MeterRegistry metrics;
     private final TransactionConfig config;
+    private final AccountViewFence fence;
     /** kantor.transaction.records{outcome}, looked up once: they are counted for every record. */
     private final java.util.Map<String, io.micrometer.core.instrument.Counter> recordCounters = new java.util.HashMap<>();
 
     RequestConsumer(EventCodec codec, TransactionLedger ledger, OutcomePublisher outcomes, DeadLetters deadLetters,
-            MeterRegistry metrics, TransactionConfig config) {
+            MeterRegistry metrics, TransactionConfig config, AccountViewFence fence) {
+        this.fence = fence;
         this.codec = codec;
         this.ledger = ledger;
         this.outcomes = outcomes;
@@ -63,11 +66,11 @@ public class RequestConsumer {
         return Uni.createFrom().deferred(() -> {
             MessageContext context = MessageContext.current();
             List<SourceRecord> records = SourceRecord.of(batch);
-            long[] mark = {System.nanoTime()};
+            long polledAt = System.nanoTime();
+            long[] mark = {polledAt};
             return context.decode(() -> decode(records), config.retryInitial(), config.retryMax())
                     .invoke(() -> mark[0] = stage("decode", mark[0]))
-                    .chain(decoded -> context.transaction("the ledger's database transaction",
-                                    () -> ledger.process(decoded.requests()), config.retryInitial(), config.retryMax())
+                    .chain(decoded -> decide(context, decoded.requests(), polledAt)
                             .map(steps -> {
                                 List<Step> all = new ArrayList<>(decoded.poison());
                                 all.addAll(steps);
@@ -85,6 +88,19 @@ public class RequestConsumer {
                         metrics.summary("kantor.transaction.batch.size").record(records.size());
                     });
         });
+    }
+
+    /**
+     * The ledger's database transaction, retried with back-off while it fails. If a request names an account the view
+     * lacks, the view is first given a bounded time to catch up with everything published before the batch was polled
+     * ({@link AccountViewFence}); then the batch is decided again, and an account still missing really is unknown.
+     */
+    private Uni<List<Step>> decide(MessageContext context, List<TransactionLedger.Incoming> requests, long polledAt) {
+        return Uni.createFrom().deferred(() -> context.transaction(() -> ledger.process(requests, fence.completeSince(polledAt)))
+                        .onFailure(AccountViewBehindException.class).recoverWithUni(behind -> fence.await(config.accountViewWait())
+                                .chain(() -> context.transaction(() -> ledger.process(requests, true)))))
+                .onFailure().invoke(e -> LOG.warnf("the ledger's database transaction failed, retrying: %s", e.toString()))
+                .onFailure().retry().withBackOff(config.retryInitial(), config.retryMax()).indefinitely();
     }
 
     private Decoded decode(List<SourceRecord> records) {

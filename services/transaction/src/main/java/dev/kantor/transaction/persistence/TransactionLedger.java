@@ -62,11 +62,18 @@ public class TransactionLedger {
     }
 
     /**
-     * Decides and applies a batch in order, with a fixed number of statements whatever its size: what was processed,
-     * what is stored, the accounts, their balances and the rates are read once; the new rows go in one multi-row
-     * INSERT per table and the balances in one upsert. Later requests of the batch see the effects of earlier ones.
+     * Decides and applies a batch in order, with a fixed number of statements whatever its size. First the batch's
+     * accounts are locked, in a fixed order: whoever else holds requests for them (another consumer, because a
+     * non-Java producer or a grown topic put an account on several partitions; a zombie instance in another group)
+     * waits, and reads what this batch committed. Then what was processed, what is stored, the balances and the rates
+     * are read once; the new rows go in one multi-row INSERT per table and the balances in one upsert of deltas.
+     * Later requests of the batch see the effects of earlier ones.
+     *
+     * @param accountsComplete whether this service's accounts view is known to hold every account opened before these
+     *        requests were polled; if not, a request for an account the view lacks fails the batch with
+     *        {@link AccountViewBehindException} instead of being rejected as unknown
      */
-    public Uni<List<Step>> process(List<Incoming> batch) {
+    public Uni<List<Step>> process(List<Incoming> batch, boolean accountsComplete) {
         if (batch.isEmpty()) {
             return Uni.createFrom().item(List.of());
         }
@@ -81,13 +88,14 @@ public class TransactionLedger {
         // Everything is read read-only, and the session never flushes: the batch writes its rows itself (BulkInsert).
         // Left in AUTO mode, Hibernate flushed the whole persistence context before each of the nine statements.
         return Panache.getSession().invoke(session -> session.setDefaultReadOnly(true).setFlushMode(FlushMode.MANUAL))
-                .chain(session -> rows(session, ProcessedEvent.class, "processed_event", "event_id", eventIds)
+                .chain(session -> lockAccounts(session, accountIds)
+                .chain(accounts -> rows(session, ProcessedEvent.class, "processed_event", "event_id", eventIds)
                 .chain(processed -> rows(session, StoredOutcome.class, "stored_outcome", "transaction_id", transactionIds)
-                .chain(outcomes -> rows(session, AccountView.class, "account_view", "account_id", accountIds)
-                .chain(accounts -> rows(session, Balance.class, "balance", "account_id", accountIds)
+                .chain(outcomes -> rows(session, Balance.class, "balance", "account_id", accountIds)
                 .chain(balances -> LatestRate.<LatestRate>listAll()
                 .chain(rates -> {
-                    BatchState state = new BatchState(processed, outcomes, accounts, balances, rates, clock.instant());
+                    BatchState state = new BatchState(processed, outcomes, accounts, balances, rates, clock.instant(),
+                            accountsComplete);
                     List<Step> steps = new ArrayList<>(batch.size());
                     for (Incoming incoming : batch) {
                         steps.add(state.handle(incoming));
@@ -109,6 +117,18 @@ public class TransactionLedger {
                 .setParameter(1, keys.toArray(String[]::new)).getResultList();
     }
 
+    /**
+     * The batch's known accounts, each row locked until the transaction ends. Locked in account order, so that two
+     * batches sharing accounts wait for each other instead of deadlocking; every read after this sees what the other
+     * committed (read committed takes a new snapshot per statement). An account not yet in the view has nothing to
+     * lock, and nothing to move: its requests are rejected or wait for the view.
+     */
+    private Uni<List<AccountView>> lockAccounts(org.hibernate.reactive.mutiny.Mutiny.Session session, Set<String> keys) {
+        return session.createNativeQuery("select t.* from " + schema + ".account_view t join unnest(cast(?1 as text[])) k(key)"
+                        + " on t.account_id = k.key order by t.account_id for update of t", AccountView.class)
+                .setParameter(1, keys.toArray(String[]::new)).getResultList();
+    }
+
     /** The batch's view of the database, updated in memory as each request is decided; new rows are collected. */
     private final class BatchState {
 
@@ -119,14 +139,21 @@ public class TransactionLedger {
         final Map<String, Rate> rates = new HashMap<>();
         final List<Object> created = new ArrayList<>();
         final Set<Balance> touched = new java.util.LinkedHashSet<>();
+        /** Each balance as read, so that the upsert adds the batch's change instead of writing an absolute amount. */
+        final Map<Balance.Key, BigDecimal> before = new HashMap<>();
         final Instant now;
+        final boolean accountsComplete;
 
         BatchState(List<ProcessedEvent> processed, List<StoredOutcome> outcomes, List<AccountView> accounts,
-                List<Balance> balances, List<LatestRate> rates, Instant now) {
+                List<Balance> balances, List<LatestRate> rates, Instant now, boolean accountsComplete) {
             processed.forEach(p -> this.processed.put(p.eventId, p));
             outcomes.forEach(o -> this.outcomes.put(o.transactionId, o));
             accounts.forEach(a -> this.accounts.add(a.accountId));
-            balances.forEach(b -> this.balances.put(new Balance.Key(b.accountId, b.currency), b));
+            balances.forEach(b -> {
+                this.balances.put(new Balance.Key(b.accountId, b.currency), b);
+                before.put(new Balance.Key(b.accountId, b.currency), b.amount);
+            });
+            this.accountsComplete = accountsComplete;
             rates.forEach(r -> this.rates.put(r.pair, new Rate(r.pair, r.rate, r.quotedAt)));
             this.now = now;
         }
@@ -147,6 +174,9 @@ public class TransactionLedger {
                 markProcessed(request, ProcessedEvent.Disposition.DUPLICATE);
                 return new Step.DeadLetter(incoming.source(), "functional duplicate: transaction id "
                         + existing.transactionId + " was already used by event " + existing.requestEventId);
+            }
+            if (!accountsComplete && !accounts.contains(request.getAccountId())) {
+                throw new AccountViewBehindException(request.getAccountId());
             }
             Request domain = toDomain(request);
             Decision decision = rules.decide(domain, accounts.contains(request.getAccountId()),
@@ -254,13 +284,52 @@ public class TransactionLedger {
                     default -> throw new IllegalStateException("unexpected row " + row);
                 }
             }
-            BulkInsert balanceRows = BulkInsert.typed(schema + ".balance", List.of("account_id", "currency", "amount"),
-                    List.of("varchar", "char(3)", "numeric"), "on conflict (account_id, currency) do update set amount = excluded.amount");
-            touched.forEach(b -> balanceRows.add(b.accountId, b.currency, b.amount));
+            // Deltas, not absolute amounts: the balance stays the sum of its ledger entries even if a writer ever decided
+            // on a stale read, and the CHECK (amount >= 0) then refuses the whole transaction instead of money appearing.
+            // A balance that exists is updated; only a new one is inserted (always with a credit: PostgreSQL checks the
+            // CHECK on the row proposed for insertion even when the conflict turns it into an update).
+            BulkInsert newBalances = BulkInsert.typed(schema + ".balance", List.of("account_id", "currency", "amount"),
+                    List.of("varchar", "char(3)", "numeric"),
+                    "on conflict (account_id, currency) do update set amount = balance.amount + excluded.amount");
+            List<String> accountIds = new ArrayList<>();
+            List<String> currencies = new ArrayList<>();
+            List<String> deltas = new ArrayList<>();
+            for (Balance b : touched) {
+                BigDecimal read = before.get(new Balance.Key(b.accountId, b.currency));
+                if (read == null) {
+                    newBalances.add(b.accountId, b.currency, b.amount);
+                } else if (b.amount.compareTo(read) != 0) {
+                    accountIds.add(b.accountId);
+                    currencies.add(b.currency);
+                    deltas.add(b.amount.subtract(read).toPlainString());
+                }
+            }
             return processedRows.execute(session)
                     .chain(() -> outcomeRows.execute(session))
                     .chain(() -> ledgerRows.execute(session))
-                    .chain(() -> balanceRows.execute(session));
+                    .chain(() -> newBalances.execute(session))
+                    .chain(() -> addToBalances(session, accountIds, currencies, deltas));
+        }
+
+        /** One statement for every existing balance the batch changed; each must exist (the batch read it, under lock). */
+        private Uni<Void> addToBalances(org.hibernate.reactive.mutiny.Mutiny.Session session, List<String> accountIds,
+                List<String> currencies, List<String> deltas) {
+            if (accountIds.isEmpty()) {
+                return Uni.createFrom().voidItem();
+            }
+            return session.createNativeQuery("update " + schema + ".balance b set amount = b.amount + cast(u.delta as numeric)"
+                            + " from unnest(cast(?1 as text[]), cast(?2 as text[]), cast(?3 as text[])) as u(account_id, currency, delta)"
+                            + " where b.account_id = u.account_id and b.currency = cast(u.currency as char(3))")
+                    .setParameter(1, accountIds.toArray(String[]::new))
+                    .setParameter(2, currencies.toArray(String[]::new))
+                    .setParameter(3, deltas.toArray(String[]::new))
+                    .executeUpdate()
+                    .invoke(updated -> {
+                        if (updated != accountIds.size()) {
+                            throw new IllegalStateException("updated " + updated + " balances of " + accountIds.size());
+                        }
+                    })
+                    .replaceWithVoid();
         }
 
         private void markProcessed(TransactionRequested request, ProcessedEvent.Disposition disposition) {
