@@ -194,18 +194,18 @@ class KubernetesManifestsTest {
     }
 
     @SuppressWarnings("unchecked")
-    private static Map<String, Object> spec(GenericKubernetesResource resource) {
+    static Map<String, Object> spec(GenericKubernetesResource resource) {
         return (Map<String, Object>) resource.getAdditionalProperties().get("spec");
     }
 
-    private static Map<String, GenericKubernetesResource> generic(List<HasMetadata> documents, String kind) {
+    static Map<String, GenericKubernetesResource> generic(List<HasMetadata> documents, String kind) {
         Map<String, GenericKubernetesResource> found = new java.util.TreeMap<>();
         documents.stream().filter(d -> d.getKind().equals(kind))
                 .forEach(d -> found.put(d.getMetadata().getName(), (GenericKubernetesResource) d));
         return found;
     }
 
-    private static <T> List<T> typed(List<HasMetadata> documents, Class<T> type) {
+    static <T> List<T> typed(List<HasMetadata> documents, Class<T> type) {
         return documents.stream().filter(type::isInstance).map(type::cast).toList();
     }
 
