@@ -3,6 +3,7 @@ package dev.kantor.k8s;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayInputStream;
@@ -26,17 +27,20 @@ import dev.kantor.platform.PlatformConfig;
 import dev.kantor.platform.ServiceChannels;
 import dev.kantor.platform.ServicePart;
 import dev.kantor.platform.Topology;
+import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.PodSpec;
+import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.client.utils.Serialization;
 
 /**
  * Every overlay of k8s/ as kubectl builds it, read with the fabric8 Kubernetes model: probes, resources and security
- * on every workload, the topology and the ACLs exactly as declared, the rollout rules of the money path and canaries.
+ * on every workload, the topology and the ACLs exactly as declared, the rollout rules of the money path and canaries,
+ * whom the gateway trusts: its identity provider in prod, the dev key pair in dev only.
  */
 class KubernetesManifestsTest {
 
@@ -186,6 +190,75 @@ class KubernetesManifestsTest {
         assertEquals(1, tags.size(), "one version of everything per overlay: " + tags);
         assertTrue(ServicePart.SERVICES.keySet().stream().allMatch(s -> documents.stream()
                 .anyMatch(d -> d.getKind().equals("Service") && d.getMetadata().getName().equals(s))), "a Service per service");
+    }
+
+    @Test
+    void prodTrustsOnlyTheConfiguredIdentityProviderAndOnlyDevHasTheDevKeys() throws Exception {
+        List<HasMetadata> prod = build("prod");
+        List<Deployment> prodGateways = gateways(prod);
+        assertEquals(2, prodGateways.size(), "gateway and gateway-canary");
+        for (Deployment gateway : prodGateways) {
+            String name = gateway.getMetadata().getName();
+            Map<String, String> env = effectiveEnv(prod, gateway);
+            assertTrue(env.getOrDefault("MP_JWT_VERIFY_ISSUER", "").startsWith("https://"), name + " issuer: " + env);
+            assertTrue(env.getOrDefault("MP_JWT_VERIFY_PUBLICKEY_LOCATION", "").startsWith("https://"), name + " JWKS URL: " + env);
+            assertFalse(env.get("MP_JWT_VERIFY_PUBLICKEY_LOCATION").contains("dev-keys"), name);
+            assertFalse(env.getOrDefault("MP_JWT_VERIFY_AUDIENCES", "").isBlank(), name + " audience");
+            assertEquals("false", env.get("KANTOR_GATEWAY_DEV_SIGN_IN"), name);
+            // The prod profile (the jar's default) is what makes the gateway refuse the dev key and the dev sign-in.
+            assertFalse(env.containsKey("QUARKUS_PROFILE"), name + " runs the prod profile");
+            assertFalse(env.containsKey("KANTOR_GATEWAY_DEV_KEYS"), name);
+            assertFalse(env.keySet().stream().anyMatch(k -> k.startsWith("SMALLRYE_JWT_SIGN")), name + " signs nothing");
+            assertTrue(gateway.getSpec().getTemplate().getSpec().getVolumes().stream().allMatch(v -> v.getSecret() == null),
+                    name + " mounts no secret");
+        }
+        for (Secret secret : typed(prod, Secret.class)) {
+            assertFalse(secret.getMetadata().getName().startsWith("gateway-dev-keys"), "no dev keys in prod");
+            secret.getData().values().forEach(value -> assertFalse(decode(value).contains("PRIVATE KEY"), secret.getMetadata().getName()));
+        }
+
+        List<HasMetadata> dev = build("dev");
+        Secret keys = typed(dev, Secret.class).stream().filter(s -> s.getMetadata().getName().startsWith("gateway-dev-keys"))
+                .findFirst().orElseThrow();
+        // The same pair as the local platform's, so IdentityProviderCheck's fingerprint of the dev key covers both.
+        for (String file : List.of("public.pem", "private.pem")) {
+            assertEquals(Files.readString(ROOT.resolve("services/gateway/dev-keys").resolve(file)), decode(keys.getData().get(file)), file);
+        }
+        List<Deployment> devGateways = gateways(dev);
+        assertEquals(2, devGateways.size(), "gateway and gateway-canary");
+        for (Deployment gateway : devGateways) {
+            String name = gateway.getMetadata().getName();
+            Map<String, String> env = effectiveEnv(dev, gateway);
+            assertEquals("dev", env.get("QUARKUS_PROFILE"), name);
+            assertEquals("true", env.get("KANTOR_GATEWAY_DEV_SIGN_IN"), name);
+            PodSpec pod = gateway.getSpec().getTemplate().getSpec();
+            String volume = pod.getVolumes().stream().filter(v -> v.getSecret() != null
+                    && v.getSecret().getSecretName().equals(keys.getMetadata().getName())).findFirst().orElseThrow().getName();
+            assertTrue(pod.getContainers().get(0).getVolumeMounts().stream()
+                    .anyMatch(m -> m.getName().equals(volume) && m.getMountPath().equals(env.get("KANTOR_GATEWAY_DEV_KEYS"))),
+                    name + " mounts the dev keys where it reads them");
+        }
+    }
+
+    private static List<Deployment> gateways(List<HasMetadata> documents) {
+        return typed(documents, Deployment.class).stream()
+                .filter(d -> "gateway".equals(d.getSpec().getTemplate().getMetadata().getLabels().get("app.kubernetes.io/name"))).toList();
+    }
+
+    /** The variables the container sees: its ConfigMaps (envFrom), overridden by its own env values. */
+    private static Map<String, String> effectiveEnv(List<HasMetadata> documents, Deployment deployment) {
+        Container container = deployment.getSpec().getTemplate().getSpec().getContainers().get(0);
+        Map<String, ConfigMap> configMaps = typed(documents, ConfigMap.class).stream()
+                .collect(Collectors.toMap(c -> c.getMetadata().getName(), c -> c));
+        Map<String, String> env = new java.util.TreeMap<>();
+        container.getEnvFrom().forEach(from -> env.putAll(configMaps.get(from.getConfigMapRef().getName()).getData()));
+        container.getEnv().stream().filter(e -> e.getValue() != null).forEach(e -> env.put(e.getName(), e.getValue()));
+        return env;
+    }
+
+    private static String decode(String base64) {
+        // MIME: kubectl folds long values over lines.
+        return new String(java.util.Base64.getMimeDecoder().decode(base64), StandardCharsets.UTF_8);
     }
 
     private static String env(Deployment deployment, String name) {

@@ -124,12 +124,32 @@ public final class ServicePart implements Part {
         if (javaOptions != null && !javaOptions.isBlank()) {
             command.addAll(List.of(javaOptions.trim().split("\\s+")));
         }
+        devIdentity().forEach((key, value) -> command.add("-D" + key + "=" + value));
         properties.forEach((key, value) -> command.add("-D" + key + "=" + value));
         if (!nativeMode()) {
             command.addAll(List.of("-jar", jar(name).toString()));
         }
         process = new ManagedProcess(name, command, nativeMode() ? nativeExecutable(name).getParent() : jar(name).getParent(), log, Map.of());
         process.start();
+    }
+
+    /**
+     * The local platform's gateway runs in the dev profile with the checkout's dev key pair (services/gateway/dev-keys),
+     * which the jar does not contain: the dev sign-in works, and nothing of it can reach a production deployment, where
+     * the gateway refuses the dev key (IdentityProviderCheck). A caller that chooses the profile itself (a test of the
+     * prod profile) configures the identity provider itself too.
+     */
+    private Map<String, String> devIdentity() {
+        if (!name.equals("gateway") || properties.containsKey("quarkus.profile")) {
+            return Map.of();
+        }
+        return Map.of("quarkus.profile", "dev",
+                "kantor.gateway.dev-keys", devKeys().toString());
+    }
+
+    /** The folder of the gateway's dev key pair in this checkout. */
+    public static Path devKeys() {
+        return PlatformConfig.projectRoot().resolve("services/gateway/dev-keys");
     }
 
     @Override

@@ -39,4 +39,8 @@ public class OpeningRequest extends PanacheEntityBase {
     public Instant requestedAt;
 
     public boolean published;
+
+    /** Until when the send in flight holds it: only then may the relay send it (RequestOutbox). */
+    @Column(name = "relay_after")
+    public Instant relayAfter;
 }

@@ -48,4 +48,8 @@ public class TransactionRequest extends PanacheEntityBase {
     public String fingerprint;
 
     public boolean published;
+
+    /** Until when the send in flight holds it: only then may the relay send it (RequestOutbox). */
+    @Column(name = "relay_after")
+    public Instant relayAfter;
 }

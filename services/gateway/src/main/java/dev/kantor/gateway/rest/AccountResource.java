@@ -10,6 +10,8 @@ import java.util.UUID;
 
 import org.eclipse.microprofile.openapi.annotations.Operation;
 
+import dev.kantor.gateway.config.Failpoint;
+import dev.kantor.gateway.config.GatewayConfig;
 import dev.kantor.gateway.domain.RequestRules;
 import dev.kantor.gateway.messaging.RequestPublisher;
 import dev.kantor.gateway.persistence.OpeningRequest;
@@ -28,7 +30,11 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
-/** Opening and listing the caller's accounts. */
+/**
+ * Opening and listing the caller's accounts. An opening is stored, then published: once stored it is answered 202
+ * even when the broker did not ack within kantor.gateway.publish-timeout, and messaging.RequestRelay sends what did
+ * not reach the broker, with the same event id.
+ */
 @Path("/api/accounts")
 @RolesAllowed("user")
 @Produces(MediaType.APPLICATION_JSON)
@@ -42,6 +48,12 @@ public class AccountResource {
 
     @Inject
     RequestRules rules;
+
+    @Inject
+    GatewayConfig config;
+
+    @Inject
+    Failpoint failpoint;
 
     private final Clock clock = Clock.systemUTC();
 
@@ -70,9 +82,16 @@ public class AccountResource {
                             request.baseCurrency = baseCurrency;
                             request.displayName = displayName.strip();
                             request.requestedAt = clock.instant().truncatedTo(ChronoUnit.MILLIS);
+                            // This call's own send holds the request for a lease; only then may the relay send it.
+                            request.relayAfter = request.requestedAt.plus(config.relay().lease());
                             return request.persist().replaceWith(request);
                         }))
-                .chain(request -> publisher.publishOnce(request)
+                .invoke(request -> {
+                    if (!request.published) {
+                        failpoint.afterStore("opening " + request.requestId);
+                    }
+                })
+                .chain(request -> publisher.publishWithin(request, config.publishTimeout())
                         .replaceWith(Response.accepted(Map.of("accountId", request.accountId, "requestId", request.requestId,
                                 "status", "OPENING")).build()));
     }

@@ -1,12 +1,16 @@
 package dev.kantor.gateway.rest;
 
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 
 import dev.kantor.gateway.config.GatewayConfig;
+import dev.kantor.gateway.config.IdentityProviderCheck;
 import dev.kantor.gateway.domain.FieldError;
+import io.quarkus.runtime.configuration.ConfigUtils;
 import io.smallrye.jwt.build.Jwt;
 import jakarta.annotation.security.PermitAll;
 import jakarta.inject.Inject;
@@ -17,8 +21,9 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 
 /**
- * The dev-only sign-in: a demo user gets a signed token without a password. Off unless kantor.gateway.dev-sign-in is
- * true (the local platform); in production tokens come from the identity provider named by mp.jwt.verify.*.
+ * The dev-only sign-in: a demo user gets a token signed with the dev key pair, without a password. It answers only in
+ * the dev and test profiles with kantor.gateway.dev-sign-in on (the local platform, the dev overlay); anywhere else it
+ * is 404 whatever the configuration says, and tokens come from the identity provider named by mp.jwt.verify.*.
  */
 @Path("/api/sign-in")
 @PermitAll
@@ -27,12 +32,17 @@ public class SignInResource {
     @Inject
     GatewayConfig config;
 
+    // The tokens it signs must pass the gateway's own verification, so they carry the issuer it requires.
+    @ConfigProperty(name = "mp.jwt.verify.issuer")
+    Optional<String> issuer;
+
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
     @Produces(MediaType.APPLICATION_JSON)
     @Operation(summary = "Dev only: a bearer token for a demo user ({\"user\": \"alice\"})")
     public Map<String, String> signIn(String body) {
-        if (!config.devSignIn()) {
+        // The profile too, not only the switch: a prod gateway never signs, even if the switch was turned on by mistake.
+        if (!config.devSignIn() || !IdentityProviderCheck.devProfile(ConfigUtils.getProfiles()) || issuer.isEmpty()) {
             throw ProblemMapper.notFound("the dev sign-in is switched off");
         }
         String user = JsonBody.parse(body).text("user");
@@ -40,7 +50,7 @@ public class SignInResource {
         if (user == null || !(anyone || config.demoUsers().contains(user))) {
             throw new FieldError("user", "user must be one of the demo users " + config.demoUsers());
         }
-        String token = Jwt.issuer(config.issuer()).upn(user).subject(user).groups(Set.of("user"))
+        String token = Jwt.issuer(issuer.get()).upn(user).subject(user).groups(Set.of("user"))
                 .expiresIn(config.tokenLifetime()).sign();
         return Map.of("token", token, "user", user);
     }

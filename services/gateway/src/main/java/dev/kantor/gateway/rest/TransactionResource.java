@@ -8,6 +8,8 @@ import java.util.UUID;
 
 import org.eclipse.microprofile.openapi.annotations.Operation;
 
+import dev.kantor.gateway.config.Failpoint;
+import dev.kantor.gateway.config.GatewayConfig;
 import dev.kantor.gateway.domain.RequestRules;
 import dev.kantor.gateway.domain.TransactionForm;
 import dev.kantor.gateway.messaging.RequestPublisher;
@@ -34,6 +36,12 @@ import jakarta.ws.rs.core.Response;
  * Deposits, withdrawals and exchanges: validated at the edge, stored with their idempotency key, published, and
  * answered 202 with where to follow them. A retry with the same key gets the same transaction and publishes nothing
  * new (at most the same event again, if the first attempt never reached the broker).
+ * <p>
+ * 202 means stored, not yet decided: once the request is committed, the client gets 202 with its transaction id
+ * even when the broker did not ack the send within kantor.gateway.publish-timeout (broker down or slow), instead of
+ * waiting minutes or getting an error that would make it think nothing happened. The send goes on, and whatever
+ * does not reach the broker, messaging.RequestRelay sends later with the same event id; the outcome follows on the
+ * stream and by GET as usual.
  */
 @Path("/api/transactions")
 @RolesAllowed("user")
@@ -48,6 +56,12 @@ public class TransactionResource {
 
     @Inject
     RequestRules rules;
+
+    @Inject
+    GatewayConfig config;
+
+    @Inject
+    Failpoint failpoint;
 
     private final Clock clock = Clock.systemUTC();
 
@@ -69,7 +83,12 @@ public class TransactionResource {
                     return TransactionRequest.<TransactionRequest>find("userId = ?1 and idempotencyKey = ?2", user, idempotencyKey)
                             .firstResult().chain(existing -> existing != null ? same(existing, form) : create(user, idempotencyKey, form));
                 }))
-                .chain(request -> publisher.publishOnce(request)
+                .invoke(request -> {
+                    if (!request.published) {
+                        failpoint.afterStore("transaction " + request.transactionId);
+                    }
+                })
+                .chain(request -> publisher.publishWithin(request, config.publishTimeout())
                         .replaceWith(Response.accepted(accepted(request))
                                 .location(java.net.URI.create("/api/transactions/" + request.transactionId)).build()));
     }
@@ -94,6 +113,8 @@ public class TransactionResource {
         request.currency = form.currency();
         request.targetCurrency = form.targetCurrency();
         request.requestedAt = clock.instant().truncatedTo(ChronoUnit.MILLIS);
+        // This call's own send holds the request for a lease; only then may the relay send it.
+        request.relayAfter = request.requestedAt.plus(config.relay().lease());
         request.fingerprint = form.fingerprint();
         return request.persist().replaceWith(request);
     }
