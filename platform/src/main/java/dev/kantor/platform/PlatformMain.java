@@ -6,7 +6,7 @@ import java.util.Optional;
 
 /**
  * The `kantor` command: up (foreground, Ctrl-C stops), up --detach, down, status, part NAME stop|kill|start|restart,
- * topology, schemas.
+ * topology, schemas, audit.
  */
 public final class PlatformMain {
 
@@ -51,6 +51,7 @@ public final class PlatformMain {
                 yield 0;
             }
             case "schemas" -> schemas(rest);
+            case "audit" -> Audit.command(rest, config, System.out, System.err);
             default -> {
                 System.out.println("""
                         usage: kantor up [--brokers 1|3] [--detach] [--no-services] [--secure]
@@ -60,6 +61,9 @@ public final class PlatformMain {
                                kantor status                          what runs where, and whether it is healthy
                                kantor part NAME stop|kill|start|restart one part: postgres, registry, kafka (kafka-1..3), a service
                                kantor schemas --registry URL          check and register every event schema in a registry (the Kubernetes Job)
+                               kantor audit [--settle S] [--users PREFIX] [--bootstrap ..] [--db-url ..] [--registry ..]
+                                                                reconcile ledger, balances, wallets and outcomes; exit 0 clean,
+                                                                1 with differences (the first printed), 2 when it cannot run
                         environment: KANTOR_HOME (data, default ./.kantor), KANTOR_KAFKA_PORT (9092),
                           KANTOR_REGISTRY_PORT (8081), KANTOR_POSTGRES_PORT (5433), KANTOR_CONTROL_PORT (9990),
                           KANTOR_POSTGRES_HOST/_PORT/_USER/_PASSWORD (use an external PostgreSQL)""");

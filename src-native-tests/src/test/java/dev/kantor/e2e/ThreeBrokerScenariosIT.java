@@ -40,7 +40,8 @@ class ThreeBrokerScenariosIT {
         platform = new LocalPlatform(PlatformConfig.from(Map.of("KANTOR_HOME", home.toString(), "KANTOR_KAFKA_PORT", "39092",
                 "KANTOR_REGISTRY_PORT", "38081", "KANTOR_POSTGRES_PORT", "35433", "KANTOR_CONTROL_PORT", "39990"), 3));
         platform.startDetached(false);
-        scenario = new Scenario(new PackagedServices(platform, ServicePart.SERVICES.keySet()));
+        // A platform of its own: the audit covers every user on it.
+        scenario = new Scenario(new PackagedServices(platform, ServicePart.SERVICES.keySet()), "");
     }
 
     @AfterAll

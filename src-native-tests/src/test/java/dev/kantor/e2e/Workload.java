@@ -16,6 +16,10 @@ import java.util.Random;
 import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -79,7 +83,7 @@ final class Workload {
         List<String> requested = new ArrayList<>();
         for (int i = 0; i < count; i++) {
             String account = run + "-" + owners.size();
-            owners.put(account, "e2e-" + account);
+            owners.put(account, Scenario.USERS + account);
             requested.add(account);
             kafka.sendAsync("account-requests", account, AccountOpeningRequested.newBuilder().setEventId(UUID.randomUUID().toString())
                     .setRequestId(UUID.randomUUID().toString()).setAccountId(account).setUserId(user(account))
@@ -95,13 +99,51 @@ final class Workload {
     /** Signs users in at the gateway and opens one EUR account each through it, waiting until each is open. */
     void openAccountsThroughGateway(URI gateway, int count) {
         for (int i = 0; i < count; i++) {
-            String user = "e2e-" + run + "-gw-" + i;
-            GatewayClient client = GatewayClient.signIn(gateway, user);
-            String account = client.openAccount("EUR", "e2e " + user);
-            owners.put(account, user);
-            clients.put(account, client);
-            accounts.add(account);
+            String user = Scenario.USERS + run + "-gw-" + i;
+            accounts.add(openThroughGateway(GatewayClient.signIn(gateway, user), user));
         }
+    }
+
+    /**
+     * Opens {@code count} EUR accounts through the gateway, spread over {@code users} signed-in users, {@code parallel}
+     * at a time, and deposits into each through the gateway the moment the gateway shows it OPEN. Answers the
+     * transaction ids of those first deposits; the accounts join the workload once their first deposit is accepted.
+     */
+    List<String> openAndDepositThroughGateway(URI gateway, int count, int users, int parallel, Duration timeout) throws Exception {
+        List<String> names = new ArrayList<>();
+        List<GatewayClient> signedIn = new ArrayList<>();
+        for (int i = 0; i < users; i++) {
+            names.add(Scenario.USERS + run + "-fresh-" + i);
+            signedIn.add(GatewayClient.signIn(gateway, names.get(i)));
+        }
+        ExecutorService pool = Executors.newFixedThreadPool(parallel);
+        try {
+            List<Future<String>> first = new ArrayList<>();
+            for (int i = 0; i < count; i++) {
+                int user = i % users;
+                first.add(pool.submit(() -> {
+                    String account = openThroughGateway(signedIn.get(user), names.get(user));
+                    String transactionId = depositThroughGateway(account, timeout).transactionId();
+                    accounts.add(account);
+                    return transactionId;
+                }));
+            }
+            List<String> transactionIds = new ArrayList<>();
+            for (Future<String> deposit : first) {
+                transactionIds.add(deposit.get(timeout.toMillis(), TimeUnit.MILLISECONDS));
+            }
+            return transactionIds;
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    /** Opens an account as the signed-in user and waits until the gateway shows it OPEN; it is not yet in {@link #accounts}. */
+    private String openThroughGateway(GatewayClient client, String user) {
+        String account = client.openAccount("EUR", "e2e " + user);
+        owners.put(account, user);
+        clients.put(account, client);
+        return account;
     }
 
     /** Sends one deposit to a random account of this workload, without waiting. */
@@ -175,9 +217,7 @@ final class Workload {
     /** Per user, the EUR the wallet service answers (0.00 when it holds none). */
     Map<String, BigDecimal> actualWallets(String walletService) {
         Map<String, BigDecimal> actual = new TreeMap<>();
-        for (String account : accounts) {
-            actual.put(user(account), eur(walletService, user(account)));
-        }
+        accounts.stream().map(this::user).distinct().forEach(user -> actual.put(user, eur(walletService, user)));
         return actual;
     }
 
