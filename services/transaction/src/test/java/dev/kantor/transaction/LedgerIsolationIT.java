@@ -61,6 +61,7 @@ class LedgerIsolationIT {
     final String run = UUID.randomUUID().toString().substring(0, 8);
     final String topic = "ledger-it-" + run;
     final List<ServicePart> services = new ArrayList<>();
+    final List<String> groups = new ArrayList<>();
     Endpoints endpoints;
     Admin admin;
 
@@ -106,6 +107,10 @@ class LedgerIsolationIT {
         try (Run test = new Run()) {
             test.withdraw(0, WITHDRAWALS / 2, 3);
             admin.createPartitions(Map.of(topic, NewPartitions.increaseTo(6))).all().get(30, TimeUnit.SECONDS);
+            // The service rebalances onto the new partitions while it works through the first half; the second half
+            // goes out once they are its (sent at once, the test's own idempotent producer lost records to partitions
+            // whose leader was not ready yet: NOT_LEADER_OR_FOLLOWER, then OUT_OF_ORDER_SEQUENCE_NUMBER).
+            Awaitility.await().atMost(WAIT).until(() -> assigned(groups.get(0)) == 6);
             test.withdraw(WITHDRAWALS / 2, WITHDRAWALS, 6);
             test.awaitOutcomes(1);
             assertEquals(6, admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic).partitions().size());
@@ -113,9 +118,16 @@ class LedgerIsolationIT {
         }
     }
 
+    /** How many partitions of this test's topic the group's members hold. */
+    private int assigned(String group) throws Exception {
+        return admin.describeConsumerGroups(List.of(group)).all().get(30, TimeUnit.SECONDS).get(group).members().stream()
+                .mapToInt(m -> (int) m.assignment().topicPartitions().stream().filter(tp -> tp.topic().equals(topic)).count()).sum();
+    }
+
     /** A packaged transaction service reading this test's topic in consumer groups of its own. */
     private void start(String instance) {
         String group = topic + "-" + instance;
+        groups.add(group);
         ServicePart service = new ServicePart("transaction", Ports.any(), endpoints,
                 Path.of("target", "ledger-it-" + instance + ".log").toAbsolutePath(), Map.of(
                         "mp.messaging.incoming.transaction-requests.topic", topic,
@@ -139,6 +151,8 @@ class LedgerIsolationIT {
         final List<String> accounts = new ArrayList<>();
         final Set<String> withdrawals = new LinkedHashSet<>();
         final Map<String, String> accountOf = new HashMap<>();
+        final Map<String, Integer> partitionOf = new HashMap<>();
+        final List<java.util.concurrent.Future<?>> sent = new ArrayList<>();
 
         Run() throws Exception {
             Set<String> deposits = new LinkedHashSet<>();
@@ -168,17 +182,49 @@ class LedgerIsolationIT {
                     TransactionRequested withdrawal = request(account, TransactionKind.WITHDRAWAL, WITHDRAWAL);
                     withdrawals.add(withdrawal.getTransactionId());
                     accountOf.put(withdrawal.getTransactionId(), account);
-                    send(withdrawal, i % partitions);
+                    partitionOf.put(withdrawal.getTransactionId(), i % partitions);
+                    sent.add(send(withdrawal, i % partitions));
                 }
             }
             kafka.flush();
+            for (java.util.concurrent.Future<?> send : sent) {
+                try {
+                    send.get(30, TimeUnit.SECONDS);
+                } catch (Exception e) {
+                    throw new AssertionError("a withdrawal did not reach the broker", e);
+                }
+            }
         }
 
         /** Every withdrawal has an outcome, published at least {@code instances} times (once per instance deciding it). */
         void awaitOutcomes(int instances) {
-            outcomes.awaitAll(withdrawals, WAIT);
-            Awaitility.await().atMost(WAIT).until(() -> withdrawals.stream()
-                    .allMatch(id -> outcomes.outcome(id).deliveries >= instances));
+            try {
+                outcomes.awaitAll(withdrawals, WAIT);
+                Awaitility.await().atMost(WAIT).until(() -> withdrawals.stream()
+                        .allMatch(id -> outcomes.outcome(id).deliveries >= instances));
+            } catch (org.awaitility.core.ConditionTimeoutException e) {
+                throw new AssertionError(whereTheyStopped(instances), e);
+            }
+        }
+
+        /** Which partitions the missing outcomes' requests are on, and how far each instance's group got there. */
+        private String whereTheyStopped(int instances) {
+            Map<Integer, Integer> missing = new java.util.TreeMap<>();
+            withdrawals.stream().filter(id -> outcomes.outcome(id) == null || outcomes.outcome(id).deliveries < instances)
+                    .forEach(id -> missing.merge(partitionOf.get(id), 1, Integer::sum));
+            StringBuilder report = new StringBuilder("withdrawals without outcome, by partition: " + missing);
+            try {
+                report.append("; end offsets ").append(kafka.endOffsets(topic));
+                for (String group : groups) {
+                    report.append("; group ").append(group).append(" committed ")
+                            .append(admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get(30, TimeUnit.SECONDS))
+                            .append(", members ").append(admin.describeConsumerGroups(List.of(group)).all().get(30, TimeUnit.SECONDS)
+                                    .get(group).members().stream().map(m -> m.assignment().topicPartitions()).toList());
+                }
+            } catch (Exception e) {
+                report.append("; (could not read the groups: ").append(e).append(')');
+            }
+            return report.toString();
         }
 
         void assertInvariants() throws Exception {
@@ -212,8 +258,8 @@ class LedgerIsolationIT {
             }
         }
 
-        private void send(TransactionRequested request, int partition) {
-            kafka.sendAsync(topic, partition, request.getAccountId(), kafka.encode("transaction-requests", request),
+        private java.util.concurrent.Future<?> send(TransactionRequested request, int partition) {
+            return kafka.sendAsync(topic, partition, request.getAccountId(), kafka.encode("transaction-requests", request),
                     KafkaTestClient.headersOf(request));
         }
 
