@@ -23,6 +23,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
+import dev.kantor.platform.DatabaseRoles;
 import dev.kantor.platform.PlatformConfig;
 import dev.kantor.platform.ServiceChannels;
 import dev.kantor.platform.ServicePart;
@@ -40,7 +41,8 @@ import io.fabric8.kubernetes.client.utils.Serialization;
 /**
  * Every overlay of k8s/ as kubectl builds it, read with the fabric8 Kubernetes model: probes, resources and security
  * on every workload, the topology and the ACLs exactly as declared, the rollout rules of the money path and canaries,
- * whom the gateway trusts: its identity provider in prod, the dev key pair in dev only.
+ * whom the gateway trusts: its identity provider in prod, the dev key pair in dev only, and which database role each
+ * workload is: its own, owning only its schema.
  */
 class KubernetesManifestsTest {
 
@@ -190,6 +192,105 @@ class KubernetesManifestsTest {
         assertEquals(1, tags.size(), "one version of everything per overlay: " + tags);
         assertTrue(ServicePart.SERVICES.keySet().stream().allMatch(s -> documents.stream()
                 .anyMatch(d -> d.getKind().equals("Service") && d.getMetadata().getName().equals(s))), "a Service per service");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"dev", "prod"})
+    void everyServiceAndTheRegistryLogInToPostgresAsARoleOfTheirOwnOwningOnlyTheirSchema(String overlay) throws Exception {
+        List<HasMetadata> documents = build(overlay);
+        // The services with a database are those whose application.properties migrate a schema: DatabaseRoles knows them all.
+        for (String service : ServicePart.SERVICES.keySet()) {
+            java.util.Properties properties = new java.util.Properties();
+            try (var in = Files.newBufferedReader(ROOT.resolve("services/" + service + "/src/main/resources/application.properties"))) {
+                properties.load(in);
+            }
+            assertEquals(properties.getProperty("quarkus.flyway.schemas"), DatabaseRoles.SCHEMAS.get(service), service + " schema");
+        }
+        GenericKubernetesResource cluster = generic(documents, "Cluster").get("kantor-db");
+        assertNotNull(cluster, "Cluster kantor-db");
+        @SuppressWarnings("unchecked")
+        List<Map<String, Object>> roles = (List<Map<String, Object>>) ((Map<String, Object>) spec(cluster).get("managed")).get("roles");
+        Map<String, String> secretOfRole = new java.util.TreeMap<>();
+        for (Map<String, Object> role : roles) {
+            String name = (String) role.get("name");
+            assertEquals(true, role.get("login"), name);
+            for (String power : List.of("superuser", "createdb", "createrole", "replication", "bypassrls")) {
+                assertFalse(Boolean.TRUE.equals(role.get(power)), name + " " + power);
+            }
+            assertFalse(role.containsKey("inRoles"), name + " is a member of nothing");
+            @SuppressWarnings("unchecked")
+            String secret = (String) ((Map<String, Object>) role.get("passwordSecret")).get("name");
+            assertNull(secretOfRole.put(name, secret), "role " + name + " declared once");
+        }
+        Map<String, String> expected = new java.util.TreeMap<>();
+        DatabaseRoles.owners().forEach(owner -> expected.put(DatabaseRoles.role(owner), "kantor-db-" + owner));
+        assertEquals(expected, secretOfRole, "a managed role, with its own Secret, per service with a database and the registry");
+
+        // Bootstrap: each schema made by and for its role; nobody gets CREATE on the database or another's schema.
+        @SuppressWarnings("unchecked")
+        List<String> bootstrap = (List<String>) ((Map<String, Object>) ((Map<String, Object>) spec(cluster).get("bootstrap"))
+                .get("initdb")).get("postInitApplicationSQL");
+        Map<String, String> schemas = new java.util.TreeMap<>(DatabaseRoles.SCHEMAS);
+        schemas.put(DatabaseRoles.REGISTRY, "registry");
+        schemas.forEach((owner, schema) -> assertTrue(bootstrap.contains("CREATE SCHEMA " + schema + " AUTHORIZATION "
+                + DatabaseRoles.role(owner)), owner + " owns " + schema + ": " + bootstrap));
+        assertTrue(bootstrap.contains("REVOKE ALL ON DATABASE kantor FROM PUBLIC"), bootstrap.toString());
+        bootstrap.forEach(statement -> {
+            assertFalse(statement.toUpperCase().matches(".*GRANT\\s+(ALL|CREATE|USAGE).*"), statement);
+            assertFalse(statement.toUpperCase().contains("SUPERUSER") || statement.toUpperCase().contains("CREATEDB"), statement);
+        });
+
+        // Each workload logs in with its own Secret, stable and canary alike, and no two applications share one.
+        Map<String, String> appOfSecret = new java.util.HashMap<>();
+        for (Deployment deployment : typed(documents, Deployment.class)) {
+            String app = deployment.getSpec().getTemplate().getMetadata().getLabels().get("app.kubernetes.io/name");
+            Container container = deployment.getSpec().getTemplate().getSpec().getContainers().get(0);
+            String prefix = app.equals("registry") ? "APICURIO_DATASOURCE_" : "QUARKUS_DATASOURCE_";
+            Set<String> secrets = new TreeSet<>();
+            container.getEnv().stream().filter(e -> e.getValueFrom() != null && e.getValueFrom().getSecretKeyRef() != null)
+                    .filter(e -> e.getValueFrom().getSecretKeyRef().getName().startsWith("kantor-db"))
+                    .forEach(e -> {
+                        secrets.add(e.getValueFrom().getSecretKeyRef().getName());
+                        assertTrue(e.getName().startsWith(prefix), deployment.getMetadata().getName() + " " + e.getName());
+                    });
+            String name = deployment.getMetadata().getName();
+            if (DatabaseRoles.hasDatabase(app) || app.equals(DatabaseRoles.REGISTRY)) {
+                assertEquals(Set.of("kantor-db-" + app), secrets, name + " logs in as its own role");
+                assertEquals("username", secretKey(container, prefix + "USERNAME"), name);
+                assertEquals("password", secretKey(container, prefix + "PASSWORD"), name);
+                String schema = DatabaseRoles.SCHEMAS.getOrDefault(app, "registry");
+                String jdbc = env(deployment, prefix.equals("APICURIO_DATASOURCE_") ? "APICURIO_DATASOURCE_URL" : "QUARKUS_DATASOURCE_JDBC_URL");
+                assertTrue(jdbc.endsWith("?currentSchema=" + schema), name + ": " + jdbc);
+            } else {
+                assertEquals(Set.of(), secrets, name + " has no database");
+            }
+            for (String secret : secrets) {
+                String previous = appOfSecret.putIfAbsent(secret, app);
+                assertTrue(previous == null || previous.equals(app), secret + " shared by " + previous + " and " + app);
+            }
+        }
+        assertFalse(appOfSecret.containsKey("kantor-db-app"), "no workload is the database owner");
+
+        // Dev generates the Secrets (dev passwords); in prod they are the operator's, so none is committed.
+        Map<String, Secret> secrets = typed(documents, Secret.class).stream().filter(s -> s.getMetadata().getName().startsWith("kantor-db-"))
+                .collect(Collectors.toMap(s -> s.getMetadata().getName(), s -> s));
+        if (overlay.equals("dev")) {
+            assertEquals(new TreeSet<>(expected.values()), new TreeSet<>(secrets.keySet()));
+            expected.forEach((role, secret) -> {
+                assertEquals("kubernetes.io/basic-auth", secrets.get(secret).getType(), secret);
+                assertEquals(role, decode(secrets.get(secret).getData().get("username")), secret + " is the role's");
+                assertFalse(decode(secrets.get(secret).getData().get("password")).isBlank(), secret);
+            });
+            assertEquals(expected.size(), secrets.values().stream().map(s -> s.getData().get("password")).distinct().count(),
+                    "a password per role");
+        } else {
+            assertEquals(Map.of(), secrets, "no database password committed for prod");
+        }
+    }
+
+    private static String secretKey(Container container, String variable) {
+        return container.getEnv().stream().filter(e -> e.getName().equals(variable)).findFirst().orElseThrow(() -> new AssertionError(variable))
+                .getValueFrom().getSecretKeyRef().getKey();
     }
 
     @Test

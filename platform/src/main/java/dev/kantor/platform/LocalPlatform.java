@@ -43,14 +43,27 @@ public final class LocalPlatform {
 
     /**
      * Reuses the running platform, or starts one in the background (without the services: a test brings the
-     * instance it tests) and waits until it is healthy.
+     * instance it tests) and waits until it is healthy. A running platform gets the services' database roles first
+     * (idempotent): one started by an older launcher has none, and its schemas are still the admin's.
      */
     public synchronized Endpoints ensureRunning() {
         Optional<Endpoints> running = running();
         if (running.isPresent()) {
+            applyDatabaseRoles(running.get());
             return running.get();
         }
         return startDetached(false);
+    }
+
+    /** The roles of {@link DatabaseRoles} on a running platform; where that fails, services log in as the admin user. */
+    private static void applyDatabaseRoles(Endpoints endpoints) {
+        try {
+            DatabaseRoles.apply(endpoints);
+        } catch (java.sql.SQLException e) {
+            System.err.println("kantor: could not apply the services' database roles at " + endpoints.postgresHost() + ":"
+                    + endpoints.postgresPort() + " (" + e.getMessage().strip() + "); a service without its role logs in as "
+                    + endpoints.postgresUser());
+        }
     }
 
     /** Starts a supervisor process that outlives the caller, and waits for its state file. */

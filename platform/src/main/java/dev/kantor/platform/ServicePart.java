@@ -111,9 +111,13 @@ public final class ServicePart implements Part {
                 "-Dkafka.bootstrap.servers=" + endpoints.kafkaBootstrapServers(),
                 "-Dmp.messaging.connector.smallrye-kafka.apicurio.registry.url=" + endpoints.registryApiV2(),
                 "-Dquarkus.datasource.reactive.url=" + endpoints.reactiveUrl(),
-                "-Dquarkus.datasource.jdbc.url=" + endpoints.jdbcUrl(),
-                "-Dquarkus.datasource.username=" + endpoints.postgresUser(),
-                "-Dquarkus.datasource.password=" + endpoints.postgresPassword()));
+                "-Dquarkus.datasource.jdbc.url=" + endpoints.jdbcUrl()));
+        if (DatabaseRoles.hasDatabase(name)) {
+            // Its own role, owner of its schema only (DatabaseRoles); the rate service has no database and gets no login.
+            DatabaseRoles.Login database = DatabaseRoles.login(endpoints, name);
+            command.add("-Dquarkus.datasource.username=" + database.user());
+            command.add("-Dquarkus.datasource.password=" + database.password());
+        }
         if (endpoints.kafkaSecured()) {
             // On the secured platform every service logs in as itself, and its ACLs allow only its channels.
             KafkaAcls.saslConfig(name, KafkaAcls.localPassword(name)).forEach((key, value) -> command.add("-Dkafka." + key + "=" + value));

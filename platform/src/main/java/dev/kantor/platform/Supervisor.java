@@ -49,7 +49,8 @@ public final class Supervisor {
                 : new KafkaCluster(home.resolve("kafka-" + config.brokers() + "-broker"), config.logs(),
                         config.brokers(), config.kafkaPort(), heap);
         this.registry = new RegistryPart(home.resolve("registry"), config.logs().resolve("registry.log"),
-                config.registryPort(), postgres.jdbcUrl(PostgresPart.REGISTRY_DATABASE), postgres.user(), postgres.password());
+                config.registryPort(), postgres.jdbcUrl(PostgresPart.REGISTRY_DATABASE),
+                () -> postgres.login(DatabaseRoles.REGISTRY));
         parts.put(postgres.name(), postgres);
         kafka.nodes().forEach(n -> parts.put(n.name(), n));
         parts.put(registry.name(), registry);
