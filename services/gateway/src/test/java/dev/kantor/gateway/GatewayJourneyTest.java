@@ -61,6 +61,44 @@ class GatewayJourneyTest {
         kafka.close();
     }
 
+    /**
+     * One user holds at most eight streams at once (kantor.gateway.max-streams-per-user): the ninth is answered 429 with
+     * a problem body, another user is not affected, and a stream the client closes is given back.
+     */
+    @Test
+    void aUserHoldsAtMostEightOpenStreamsAndGetsOneBackWhenItCloses() {
+        GatewayClient carol = GatewayClient.signIn(base, "streams-" + UUID.randomUUID().toString().substring(0, 8));
+        GatewayClient dave = GatewayClient.signIn(base, "streams-" + UUID.randomUUID().toString().substring(0, 8));
+        List<SseClient> open = new ArrayList<>();
+        try {
+            for (int i = 0; i < 8; i++) {
+                SseClient stream = carol.stream(i % 2 == 0 ? "rates" : "transactions");
+                open.add(stream);
+                await().atMost(WAIT).until(() -> stream.status() == 200);
+            }
+            JsonNode refused = carol.get("/api/stream/wallet", 429);
+            assertEquals(429, refused.get("status").asInt());
+            assertTrue(refused.get("detail").asText().contains("at most 8 open streams"), refused.toString());
+            try (SseClient others = dave.stream("rates")) {
+                await().atMost(WAIT).until(() -> others.status() == 200);
+            }
+            open.remove(0).close();
+            // The server sees the connection close a moment later: until then the ninth is still refused.
+            await().atMost(WAIT).until(() -> {
+                SseClient again = carol.stream("wallet");
+                await().atMost(WAIT).until(() -> again.status() != 0);
+                if (again.status() == 200) {
+                    open.add(again);
+                    return true;
+                }
+                again.close();
+                return false;
+            });
+        } finally {
+            open.forEach(SseClient::close);
+        }
+    }
+
     @Test
     void theWholeJourneyThroughRestAndSse() {
         // A user of its own, so that the wallet starts empty (the demo users keep theirs across runs).

@@ -51,6 +51,13 @@ public interface GatewayConfig {
     @WithDefault("PT3S")
     Duration publishTimeout();
 
+    /**
+     * SSE streams one user may hold open on one replica at once (a browser tab holds three). Each holds a connection
+     * and a feed subscription: without a cap, one client could take a replica's resources from everyone else.
+     */
+    @WithDefault("8")
+    int maxStreamsPerUser();
+
     /** The outbox relay (messaging.RequestRelay): every stored request reaches the broker, whatever crashed. */
     Relay relay();
 

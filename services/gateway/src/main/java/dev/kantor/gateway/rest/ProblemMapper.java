@@ -25,6 +25,11 @@ public class ProblemMapper {
         return problem(422, "Unprocessable Content", e.getMessage(), "Idempotency-Key");
     }
 
+    @ServerExceptionMapper
+    public Response tooManyStreams(TooManyStreams e) {
+        return Response.fromResponse(problem(429, "Too Many Requests", e.getMessage(), null)).header("Retry-After", "5").build();
+    }
+
     static Response problem(int status, String title, String detail, String field) {
         return Response.status(status).type(Problem.MEDIA_TYPE).entity(Problem.of(status, title, detail, field)).build();
     }
@@ -32,6 +37,13 @@ public class ProblemMapper {
     /** An idempotency key reused for a different request. */
     public static final class IdempotencyConflict extends RuntimeException {
         public IdempotencyConflict(String message) {
+            super(message);
+        }
+    }
+
+    /** A user who already holds as many open streams as one may. */
+    public static final class TooManyStreams extends RuntimeException {
+        public TooManyStreams(String message) {
             super(message);
         }
     }

@@ -40,6 +40,12 @@ public class StreamResource {
     @Inject
     Feed feed;
 
+    @Inject
+    StreamQuota quota;
+
+    @Inject
+    dev.kantor.gateway.config.GatewayConfig config;
+
     @GET
     @Path("/{stream}")
     @Produces(MediaType.SERVER_SENT_EVENTS)
@@ -50,9 +56,16 @@ public class StreamResource {
             throw ProblemMapper.notFound("no stream " + stream + " (transactions, wallet, rates)");
         }
         Long resumeAfter = lastEventId == null || lastEventId.isBlank() ? null : parse(lastEventId);
-        String user = "rates".equals(stream) ? null : identity.user();
+        String caller = identity.user();
+        String user = "rates".equals(stream) ? null : caller;
+        // Counted last, once nothing can refuse the request any more, and given back however the stream ends.
+        if (!quota.tryOpen(caller, config.maxStreamsPerUser())) {
+            throw new ProblemMapper.TooManyStreams("at most " + config.maxStreamsPerUser()
+                    + " open streams per user: close one (or another tab) first");
+        }
         return items(stream, user, resumeAfter).map(item -> sse.newEventBuilder().id(Long.toString(item.seq())).name(stream)
-                .mediaType(MediaType.TEXT_PLAIN_TYPE).data(item.payload()).build());
+                .mediaType(MediaType.TEXT_PLAIN_TYPE).data(item.payload()).build())
+                .onTermination().invoke(() -> quota.close(caller));
     }
 
     private Multi<Feed.Item> items(String stream, String user, Long resumeAfter) {
