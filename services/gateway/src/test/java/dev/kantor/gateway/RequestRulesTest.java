@@ -57,6 +57,10 @@ class RequestRulesTest {
         assertEquals("displayName", assertThrows(FieldError.class, () -> rules.opening("EUR", " ")).field());
         assertEquals("displayName", assertThrows(FieldError.class, () -> rules.opening("EUR", "x".repeat(65))).field());
         assertEquals("displayName", assertThrows(FieldError.class, () -> rules.opening("EUR", "a\u0007b")).field());
+        // A right-to-left override makes "Savings\u202Egnp.exe" read as something else; a zero-width space hides.
+        assertEquals("displayName", assertThrows(FieldError.class, () -> rules.opening("EUR", "Savings\u202Egnp.exe")).field());
+        assertEquals("displayName", assertThrows(FieldError.class, () -> rules.opening("EUR", "a\u200Bb")).field());
+        rules.opening("EUR", "\uD83D\uDC69\u200D\uD83D\uDCBB Work"); // an emoji sequence joined by U+200D
         rules.opening("EUR", "Main");
     }
 }

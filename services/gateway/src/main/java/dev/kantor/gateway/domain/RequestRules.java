@@ -20,6 +20,11 @@ public final class RequestRules {
         this.displayNameMax = displayNameMax;
     }
 
+    /** Whether a text has the shape of the ids this API gives out and takes (accounts, transactions, keys). */
+    public static boolean isId(String text) {
+        return text != null && ID.matcher(text).matches();
+    }
+
     public TransactionForm transaction(String accountId, String kind, BigDecimal amount, String currency, String targetCurrency) {
         if (accountId == null || !ID.matcher(accountId).matches()) {
             throw new FieldError("accountId", "accountId is required: 1 to 64 letters, digits or ._:-");
@@ -55,8 +60,9 @@ public final class RequestRules {
     public void opening(String baseCurrency, String displayName) {
         currency(baseCurrency, "baseCurrency");
         if (displayName == null || displayName.isBlank() || displayName.strip().length() > displayNameMax
-                || displayName.chars().anyMatch(Character::isISOControl)) {
-            throw new FieldError("displayName", "displayName is required: 1 to " + displayNameMax + " characters, no control characters");
+                || displayName.codePoints().anyMatch(RequestRules::hidden)) {
+            throw new FieldError("displayName", "displayName is required: 1 to " + displayNameMax
+                    + " characters, no control or direction-changing characters");
         }
     }
 
@@ -64,6 +70,14 @@ public final class RequestRules {
         if (key != null && !ID.matcher(key).matches()) {
             throw new FieldError("Idempotency-Key", "Idempotency-Key must be 1 to 64 letters, digits or ._:-");
         }
+    }
+
+    /**
+     * Characters a name must not hide behind: controls, and invisible formatting such as right-to-left overrides
+     * (U+202E) that make a name read differently from what it is; the zero-width joiner of emoji sequences is fine.
+     */
+    private static boolean hidden(int c) {
+        return Character.isISOControl(c) || (Character.getType(c) == Character.FORMAT && c != 0x200D);
     }
 
     private void currency(String code, String field) {

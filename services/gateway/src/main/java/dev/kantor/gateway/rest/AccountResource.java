@@ -23,7 +23,8 @@ import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
-import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
@@ -60,8 +61,9 @@ public class AccountResource {
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
     @Operation(summary = "Ask for an account ({\"baseCurrency\": \"EUR\", \"displayName\": \"Savings\"}); 202 with its id")
-    public Uni<Response> open(String body, @HeaderParam("Idempotency-Key") String key) {
-        JsonBody json = JsonBody.parse(body);
+    public Uni<Response> open(byte[] body, @Context HttpHeaders headers) {
+        String key = IdempotencyKey.of(headers);
+        JsonBody json = JsonBody.parse(body, java.util.Set.of("baseCurrency", "displayName"));
         String baseCurrency = json.text("baseCurrency");
         String displayName = json.text("displayName");
         rules.opening(baseCurrency, displayName);
@@ -71,6 +73,10 @@ public class AccountResource {
         return Panache.withTransaction(() -> OpeningRequest.<OpeningRequest>find("userId = ?1 and idempotencyKey = ?2", user, idempotencyKey)
                         .firstResult().chain(existing -> {
                             if (existing != null) {
+                                if (!existing.baseCurrency.equals(baseCurrency) || !existing.displayName.equals(displayName.strip())) {
+                                    return Uni.createFrom().failure(new ProblemMapper.IdempotencyConflict(
+                                            "this Idempotency-Key was used to open another account (" + existing.accountId + ")"));
+                                }
                                 return Uni.createFrom().item(existing);
                             }
                             OpeningRequest request = new OpeningRequest();

@@ -53,7 +53,7 @@ public class StreamResource {
     public Multi<OutboundSseEvent> stream(@PathParam("stream") String stream, @HeaderParam("Last-Event-ID") String lastEventId,
             @Context Sse sse) {
         if (!List.of("transactions", "wallet", "rates").contains(stream)) {
-            throw ProblemMapper.notFound("no stream " + stream + " (transactions, wallet, rates)");
+            throw ProblemMapper.notFound("stream", "no stream " + ProblemMapper.quoted(stream) + " (transactions, wallet, rates)");
         }
         Long resumeAfter = lastEventId == null || lastEventId.isBlank() ? null : parse(lastEventId);
         String caller = identity.user();
@@ -126,10 +126,11 @@ public class StreamResource {
     }
 
     private static long parse(String lastEventId) {
-        try {
-            return Long.parseLong(lastEventId.strip());
-        } catch (NumberFormatException e) {
-            throw new FieldError("Last-Event-ID", "Last-Event-ID must be an event id this stream sent");
+        String id = lastEventId.strip();
+        // ASCII digits only: Long.parseLong would also take a sign and other scripts' digits.
+        if (id.length() <= 18 && id.chars().allMatch(c -> c >= '0' && c <= '9')) {
+            return Long.parseLong(id);
         }
+        throw new FieldError("Last-Event-ID", "Last-Event-ID must be an event id this stream sent");
     }
 }

@@ -24,7 +24,8 @@ import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
-import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
@@ -69,8 +70,9 @@ public class TransactionResource {
     @Consumes(MediaType.APPLICATION_JSON)
     @Operation(summary = "Ask for a transaction ({\"accountId\", \"kind\": DEPOSIT|WITHDRAWAL|EXCHANGE, \"amount\": \"12.50\", "
             + "\"currency\", \"targetCurrency\" for an exchange}); 202 with the transaction id")
-    public Uni<Response> request(String body, @HeaderParam("Idempotency-Key") String key) {
-        JsonBody json = JsonBody.parse(body);
+    public Uni<Response> request(byte[] body, @Context HttpHeaders headers) {
+        String key = IdempotencyKey.of(headers);
+        JsonBody json = JsonBody.parse(body, java.util.Set.of("accountId", "kind", "amount", "currency", "targetCurrency"));
         TransactionForm form = rules.transaction(json.text("accountId"), json.text("kind"), json.decimal("amount"),
                 json.text("currency"), json.text("targetCurrency"));
         rules.idempotencyKey(key);
@@ -78,7 +80,7 @@ public class TransactionResource {
         String idempotencyKey = key != null ? key : UUID.randomUUID().toString();
         return Panache.withTransaction(() -> OwnedAccount.<OwnedAccount>findById(form.accountId()).chain(account -> {
                     if (account == null || !account.userId.equals(user)) {
-                        return Uni.createFrom().failure(ProblemMapper.notFound("no account " + form.accountId()));
+                        return Uni.createFrom().failure(ProblemMapper.notFound("accountId", "no account " + form.accountId()));
                     }
                     return TransactionRequest.<TransactionRequest>find("userId = ?1 and idempotencyKey = ?2", user, idempotencyKey)
                             .firstResult().chain(existing -> existing != null ? same(existing, form) : create(user, idempotencyKey, form));
@@ -133,6 +135,10 @@ public class TransactionResource {
     @WithSession
     @Operation(summary = "The status of one of the caller's transactions, with its outcome once decided")
     public Uni<Map<String, Object>> status(@PathParam("transactionId") String transactionId) {
+        if (!RequestRules.isId(transactionId)) {
+            // Not an id this gateway ever gave out; also keeps bytes PostgreSQL refuses (NUL) away from the query.
+            return Uni.createFrom().failure(ProblemMapper.notFound("transactionId", "no transaction " + ProblemMapper.quoted(transactionId)));
+        }
         String user = identity.user();
         return TransactionOutcome.<TransactionOutcome>findById(transactionId).chain(outcome -> {
             if (outcome != null && outcome.userId.equals(user)) {
@@ -140,7 +146,7 @@ public class TransactionResource {
             }
             return TransactionRequest.<TransactionRequest>findById(transactionId).map(request -> {
                 if (request == null || !request.userId.equals(user)) {
-                    throw ProblemMapper.notFound("no transaction " + transactionId);
+                    throw ProblemMapper.notFound("transactionId", "no transaction " + transactionId);
                 }
                 Map<String, Object> json = accepted(request);
                 json.put("accountId", request.accountId);

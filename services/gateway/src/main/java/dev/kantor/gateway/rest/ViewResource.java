@@ -33,7 +33,7 @@ public class ViewResource {
     public Uni<Map<String, Object>> wallet() {
         return WalletSnapshot.<WalletSnapshot>findById(identity.user()).map(wallet -> {
             if (wallet == null) {
-                throw ProblemMapper.notFound("no wallet yet for " + identity.user());
+                throw ProblemMapper.notFound(null, "no wallet yet for " + identity.user());
             }
             return new JsonObject(wallet.payload).getMap();
         });
