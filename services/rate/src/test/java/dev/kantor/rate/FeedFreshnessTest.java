@@ -52,8 +52,6 @@ class FeedFreshnessTest {
         return new RateConfig() {
             public String feed() { return "replay"; }
             public Duration staleAfter() { return staleAfter; }
-            public Duration retryInitial() { return Duration.ofSeconds(1); }
-            public Duration retryMax() { return Duration.ofSeconds(1); }
             public Simulated simulated() { throw new UnsupportedOperationException(); }
             public Replay replay() { throw new UnsupportedOperationException(); }
             public Ticker ticker() { throw new UnsupportedOperationException(); }

@@ -56,7 +56,10 @@ class TickerFeedTest {
         })).listen(0).toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
 
         TickerFeed feed = new TickerFeed(vertx, "ws://127.0.0.1:" + server.actualPort() + "/ws/eurusdt@ticker",
-                Map.of("EURUSDT", "EUR/USD"), Duration.ofMillis(50), Duration.ofMillis(200));
+                Map.of("EURUSDT", "EUR/USD"), new dev.kantor.service.config.Backoff() {
+                    public Duration initial() { return Duration.ofMillis(50); }
+                    public Duration max() { return Duration.ofMillis(200); }
+                });
         List<Quote> quotes = new CopyOnWriteArrayList<>();
         Cancellable subscription = feed.quotes().subscribe().with(quotes::add);
         try {

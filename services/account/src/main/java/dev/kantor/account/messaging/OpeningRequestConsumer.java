@@ -33,6 +33,13 @@ import jakarta.inject.Inject;
 @ApplicationScoped
 public class OpeningRequestConsumer {
 
+    /** kantor.retry.*: the back-off of every retry here. */
+    @jakarta.inject.Inject
+    dev.kantor.service.config.Backoff backoff;
+
+    @jakarta.inject.Inject
+    dev.kantor.service.config.Market market;
+
     private static final Logger LOG = Logger.getLogger(OpeningRequestConsumer.class);
 
     @Inject
@@ -64,7 +71,7 @@ public class OpeningRequestConsumer {
     @jakarta.annotation.PostConstruct
     void init() {
         decoder = new RecordDecoder(registry);
-        rules = new OpeningRules(config.currencies(), config.displayNameMax());
+        rules = new OpeningRules(market.currencies(), config.displayNameMax());
     }
 
     @Incoming("account-requests")
@@ -73,7 +80,7 @@ public class OpeningRequestConsumer {
         return Uni.createFrom().deferred(() -> {
             MessageContext context = MessageContext.current();
             SourceRecord record = SourceRecord.of(message);
-            return context.decode(() -> decode(record), config.retryInitial(), config.retryMax())
+            return context.decode(() -> decode(record), backoff)
                     .chain(decoded -> decoded.request() == null
                             ? deadLetter(record, decoded.problem(), "dlt")
                             : handle(context, record, decoded.request()))
@@ -89,11 +96,11 @@ public class OpeningRequestConsumer {
             return deadLetter(record, "invalid request: " + violation.get(), "invalid");
         }
         return context.transaction("the account store", () -> store.open(request.getEventId(), opening, clock.instant()),
-                        config.retryInitial(), config.retryMax())
+                        backoff)
                 .chain(result -> switch (result) {
                     case AccountStore.Result.Announce announce -> Uni.createFrom().deferred(() -> announcer.announce(announce.account()))
                             .onFailure().invoke(e -> LOG.warnf("announcing %s failed, retrying: %s", announce.account().accountId, e))
-                            .onFailure().retry().withBackOff(config.retryInitial(), config.retryMax()).indefinitely()
+                            .onFailure().retry().withBackOff(backoff.initial(), backoff.max()).indefinitely()
                             .invoke(() -> count(announce.repeated() ? "repeated" : "opened"));
                     case AccountStore.Result.Conflict conflict -> deadLetter(record, conflict.reason(), "conflict");
                 });
@@ -112,9 +119,7 @@ public class OpeningRequestConsumer {
     }
 
     private Uni<Void> deadLetter(SourceRecord record, String reason, String outcome) {
-        LOG.infof("dead-lettering %s-%d@%d: %s", record.topic(), record.partition(), record.offset(), reason);
-        return Uni.createFrom().deferred(() -> deadLetters.sendMessage(DeadLetter.of(record, reason, null, group)))
-                .onFailure().retry().withBackOff(config.retryInitial(), config.retryMax()).indefinitely()
+        return DeadLetter.send(deadLetters, record, reason, null, group, backoff)
                 .invoke(() -> count(outcome));
     }
 

@@ -2,7 +2,6 @@ package dev.kantor.gateway.config;
 
 import java.time.Duration;
 import java.util.List;
-import java.util.Set;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
@@ -10,9 +9,6 @@ import io.smallrye.config.WithDefault;
 /** The gateway's settings (kantor.gateway.*). */
 @ConfigMapping(prefix = "kantor.gateway")
 public interface GatewayConfig {
-
-    /** ISO 4217 codes clients may use. */
-    Set<String> currencies();
 
     int displayNameMax();
 
@@ -38,11 +34,6 @@ public interface GatewayConfig {
 
     /** How long a reconnecting SSE client can be away and still get every event it missed (Feed prunes older rows). */
     Duration feedRetention();
-
-    /** First pause before retrying a transient failure (database or broker down); doubles up to retryMax. */
-    Duration retryInitial();
-
-    Duration retryMax();
 
     /**
      * How long a POST waits for the broker's ack of its request before answering 202 anyway: the request is stored,

@@ -9,7 +9,7 @@ public class RulesProducer {
 
     @Produces
     @Singleton
-    RequestRules rules(GatewayConfig config) {
-        return new RequestRules(config.currencies(), config.displayNameMax());
+    RequestRules rules(GatewayConfig config, dev.kantor.service.config.Market market) {
+        return new RequestRules(market.currencies(), config.displayNameMax());
     }
 }

@@ -35,6 +35,10 @@ import jakarta.inject.Inject;
 @ApplicationScoped
 public class EventConsumer {
 
+    /** kantor.retry.*: the back-off of every retry here. */
+    @jakarta.inject.Inject
+    dev.kantor.service.config.Backoff backoff;
+
     @Inject
     GatewayProjection projection;
 
@@ -69,9 +73,9 @@ public class EventConsumer {
         return Uni.createFrom().deferred(() -> {
             MessageContext context = MessageContext.current();
             List<SourceRecord> records = SourceRecord.of(batch);
-            return context.decode(() -> decode(records), config.retryInitial(), config.retryMax())
+            return context.decode(() -> decode(records), backoff)
                     .chain(decoded -> context.transaction("the gateway projection's database transaction",
-                                    () -> projection.apply(decoded.batch(), clock.instant()), config.retryInitial(), config.retryMax())
+                                    () -> projection.apply(decoded.batch(), clock.instant()), backoff)
                             .chain(() -> deadLetter(decoded.poison())))
                     .chain(() -> Uni.createFrom().completionStage(batch.ack()));
         });
@@ -98,6 +102,6 @@ public class EventConsumer {
     }
 
     private Uni<Void> deadLetter(List<Poison> poison) {
-        return DeadLetter.sendAll(deadLetters, poison, group, config.retryInitial(), config.retryMax());
+        return DeadLetter.sendAll(deadLetters, poison, group, backoff);
     }
 }

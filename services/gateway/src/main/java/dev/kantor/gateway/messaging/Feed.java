@@ -58,8 +58,8 @@ public class Feed {
     @ConfigProperty(name = "quarkus.hibernate-orm.database.default-schema")
     String schema;
 
-    @ConfigProperty(name = "kantor.gateway.feed-retention")
-    java.time.Duration retention;
+    @Inject
+    dev.kantor.gateway.config.GatewayConfig config;
 
     private final BroadcastProcessor<Item> live = BroadcastProcessor.create();
     private final AtomicLong delivered = new AtomicLong(-1);
@@ -94,7 +94,7 @@ public class Feed {
     @Scheduled(every = "60s", delayed = "60s")
     Uni<Void> prune() {
         return pool.preparedQuery("delete from " + schema + ".feed_event where created_at < $1")
-                .execute(Tuple.of(java.time.OffsetDateTime.now(java.time.ZoneOffset.UTC).minus(retention)))
+                .execute(Tuple.of(java.time.OffsetDateTime.now(java.time.ZoneOffset.UTC).minus(config.feedRetention())))
                 .onFailure().invoke(e -> LOG.warnf("pruning the feed failed: %s", e.toString()))
                 .onFailure().recoverWithNull().replaceWithVoid();
     }

@@ -13,7 +13,7 @@ import dev.kantor.events.RateQuoted;
 import dev.kantor.events.TransactionApproved;
 import dev.kantor.events.TransactionRejected;
 import dev.kantor.events.WalletUpdated;
-import dev.kantor.gateway.messaging.EventJson;
+import dev.kantor.gateway.domain.EventJson;
 import dev.kantor.service.persistence.BulkInsert;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;

@@ -17,10 +17,6 @@ public interface RateConfig {
     /** A feed whose last quote is older than this is stale (readiness says so). */
     Duration staleAfter();
 
-    Duration retryInitial();
-
-    Duration retryMax();
-
     Simulated simulated();
 
     Replay replay();

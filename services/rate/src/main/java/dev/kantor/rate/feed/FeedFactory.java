@@ -14,6 +14,10 @@ import jakarta.inject.Singleton;
 @ApplicationScoped
 public class FeedFactory {
 
+    /** kantor.retry.*: the back-off of every retry here. */
+    @jakarta.inject.Inject
+    dev.kantor.service.config.Backoff backoff;
+
     @Produces
     @Singleton
     RateFeed feed(RateConfig config, Vertx vertx) {
@@ -21,8 +25,7 @@ public class FeedFactory {
             case "simulated" -> new SimulatedFeed(new RandomWalk(config.simulated().seed(), config.simulated().volatility(),
                     config.simulated().reference()), config.simulated().tick(), Clock.systemUTC());
             case "replay" -> new ReplayFeed(ReplayFeed.read(config.replay().file()), config.replay().speed(), Clock.systemUTC());
-            case "ticker" -> new TickerFeed(vertx, config.ticker().url(), config.ticker().symbols(), config.retryInitial(),
-                    config.retryMax());
+            case "ticker" -> new TickerFeed(vertx, config.ticker().url(), config.ticker().symbols(), backoff);
             default -> throw new IllegalArgumentException("kantor.rate.feed must be simulated, replay or ticker, was " + config.feed());
         };
     }

@@ -2,7 +2,6 @@ package dev.kantor.rate.feed;
 
 import java.io.IOException;
 import java.math.BigDecimal;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
@@ -30,15 +29,13 @@ public final class TickerFeed implements RateFeed {
     private final Vertx vertx;
     private final String url;
     private final Map<String, String> symbols;
-    private final Duration retryInitial;
-    private final Duration retryMax;
+    private final dev.kantor.service.config.Backoff backoff;
 
-    public TickerFeed(Vertx vertx, String url, Map<String, String> symbols, Duration retryInitial, Duration retryMax) {
+    public TickerFeed(Vertx vertx, String url, Map<String, String> symbols, dev.kantor.service.config.Backoff backoff) {
         this.vertx = vertx;
         this.url = url;
         this.symbols = Map.copyOf(symbols);
-        this.retryInitial = retryInitial;
-        this.retryMax = retryMax;
+        this.backoff = backoff;
     }
 
     @Override
@@ -50,7 +47,7 @@ public final class TickerFeed implements RateFeed {
     public Multi<Quote> quotes() {
         return connection()
                 .onFailure().invoke(e -> LOG.warnf("ticker %s: %s; reconnecting", url, e.getMessage()))
-                .onFailure().retry().withBackOff(retryInitial, retryMax).indefinitely();
+                .onFailure().retry().withBackOff(backoff.initial(), backoff.max()).indefinitely();
     }
 
     /** One connection's quotes; fails when the connection drops, so that the retry reconnects. */

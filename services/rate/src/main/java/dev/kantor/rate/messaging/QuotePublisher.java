@@ -32,6 +32,10 @@ import jakarta.inject.Inject;
 @ApplicationScoped
 public class QuotePublisher {
 
+    /** kantor.retry.*: the back-off of every retry here. */
+    @jakarta.inject.Inject
+    dev.kantor.service.config.Backoff backoff;
+
     private static final Logger LOG = Logger.getLogger(QuotePublisher.class);
 
     @Inject
@@ -61,7 +65,7 @@ public class QuotePublisher {
                 .onItem().transformToUniAndConcatenate(this::publish)
                 .onCompletion().invoke(() -> LOG.warnf("the %s feed ended; the rates will go stale", feed.name()))
                 .onFailure().invoke(e -> LOG.warnf("the %s feed failed, subscribing again: %s", feed.name(), e.toString()))
-                .onFailure().retry().withBackOff(config.retryInitial(), config.retryMax()).indefinitely()
+                .onFailure().retry().withBackOff(backoff.initial(), backoff.max()).indefinitely()
                 .subscribe().with(ignored -> { }, e -> LOG.error("the quote stream stopped", e));
     }
 

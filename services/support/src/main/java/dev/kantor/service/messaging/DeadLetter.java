@@ -6,6 +6,7 @@ import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.eclipse.microprofile.reactive.messaging.Message;
 
+import dev.kantor.service.config.Backoff;
 import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
 
 /**
@@ -46,20 +47,26 @@ public final class DeadLetter {
     }
 
     /**
-     * Sends the poison records of a batch to a byte[] DLT channel; completes when the broker has all of them.
-     * Sending is retried with back-off for as long as it fails: a record is never acked without its dead letter.
+     * The one way a record goes to its dead letter topic (a byte[] channel, acks=all): completes when the broker has
+     * it. Sending is retried with back-off for as long as it fails: a record is never acked without its dead letter.
      */
+    public static io.smallrye.mutiny.Uni<Void> send(io.smallrye.reactive.messaging.MutinyEmitter<byte[]> emitter, SourceRecord record,
+            String reason, Throwable cause, String group, Backoff backoff) {
+        LOG.warnf("dead-lettering %s-%d@%d: %s", record.topic(), record.partition(), record.offset(), reason);
+        return io.smallrye.mutiny.Uni.createFrom().deferred(() -> emitter.sendMessage(of(record, reason, cause, group)))
+                .onFailure().invoke(e -> LOG.warnf("dead-lettering failed, retrying: %s", e.toString()))
+                .onFailure().retry().withBackOff(backoff.initial(), backoff.max()).indefinitely();
+    }
+
+    /** Sends the poison records of a batch, each by {@link #send}; completes when the broker has all of them. */
     public static io.smallrye.mutiny.Uni<Void> sendAll(io.smallrye.reactive.messaging.MutinyEmitter<byte[]> emitter,
-            java.util.List<Poison> poison, String group, java.time.Duration initial, java.time.Duration max) {
+            java.util.List<Poison> poison, String group, Backoff backoff) {
         if (poison.isEmpty()) {
             return io.smallrye.mutiny.Uni.createFrom().voidItem();
         }
         java.util.List<io.smallrye.mutiny.Uni<Void>> sends = new java.util.ArrayList<>();
         for (Poison p : poison) {
-            LOG.warnf("dead-lettering %s-%d@%d: %s", p.record().topic(), p.record().partition(), p.record().offset(), p.failure().getMessage());
-            sends.add(io.smallrye.mutiny.Uni.createFrom().deferred(() -> emitter.sendMessage(of(p.record(), p.failure().getMessage(), p.cause(), group)))
-                    .onFailure().invoke(e -> LOG.warnf("dead-lettering failed, retrying: %s", e.toString()))
-                    .onFailure().retry().withBackOff(initial, max).indefinitely());
+            sends.add(send(emitter, p.record(), p.failure().getMessage(), p.cause(), group, backoff));
         }
         return io.smallrye.mutiny.Uni.join().all(sends).andFailFast().replaceWithVoid();
     }

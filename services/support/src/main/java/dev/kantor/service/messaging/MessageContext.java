@@ -1,6 +1,7 @@
 package dev.kantor.service.messaging;
 
-import java.time.Duration;
+import dev.kantor.service.config.Backoff;
+
 import java.util.concurrent.Callable;
 import java.util.concurrent.Executor;
 import java.util.function.Supplier;
@@ -57,17 +58,17 @@ public final class MessageContext {
      * An unreachable registry ({@link TransientFailureException}) is retried with back-off, never dead-lettered;
      * poison is for the caller's decode to report.
      */
-    public <T> Uni<T> decode(Callable<T> work, Duration initial, Duration max) {
+    public <T> Uni<T> decode(Callable<T> work, Backoff backoff) {
         return blocking(work)
                 .onFailure(TransientFailureException.class).invoke(e -> LOG.warnf("decoding failed, retrying: %s", e.getMessage()))
-                .onFailure(TransientFailureException.class).retry().withBackOff(initial, max).indefinitely();
+                .onFailure(TransientFailureException.class).retry().withBackOff(backoff.initial(), backoff.max()).indefinitely();
     }
 
     /** One database transaction on this context, retried with back-off for as long as it fails. */
-    public <T> Uni<T> transaction(String what, Supplier<Uni<T>> work, Duration initial, Duration max) {
+    public <T> Uni<T> transaction(String what, Supplier<Uni<T>> work, Backoff backoff) {
         return transaction(work)
                 .onFailure().invoke(e -> LOG.warnf("%s failed, retrying: %s", what, e.toString()))
-                .onFailure().retry().withBackOff(initial, max).indefinitely();
+                .onFailure().retry().withBackOff(backoff.initial(), backoff.max()).indefinitely();
     }
 
     /** One database transaction on this context; a failure is the caller's to handle. */

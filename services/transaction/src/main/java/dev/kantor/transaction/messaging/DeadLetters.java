@@ -15,6 +15,10 @@ import jakarta.inject.Inject;
 @ApplicationScoped
 public class DeadLetters {
 
+    /** kantor.retry.*: the back-off of every retry here. */
+    @jakarta.inject.Inject
+    dev.kantor.service.config.Backoff backoff;
+
     @Inject
     @Channel("transaction-dlt")
     MutinyEmitter<byte[]> emitter;
@@ -25,9 +29,9 @@ public class DeadLetters {
     @ConfigProperty(name = "mp.messaging.incoming.transaction-requests.group.id")
     String group;
 
-    /** Completes when the broker has the dead letter (acks=all). */
+    /** Completes when the broker has the dead letter (acks=all), retrying as {@link DeadLetter#send} does. */
     public Uni<Void> send(SourceRecord record, String reason, Throwable cause) {
-        return emitter.sendMessage(DeadLetter.of(record, reason, cause, group))
+        return DeadLetter.send(emitter, record, reason, cause, group, backoff)
                 .invoke(() -> metrics.counter("kantor.transaction.records", "outcome", "dlt").increment());
     }
 }

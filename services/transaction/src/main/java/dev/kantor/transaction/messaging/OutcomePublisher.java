@@ -4,6 +4,7 @@ package dev.kantor.transaction.messaging;
 import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.OnOverflow;
 
+import dev.kantor.events.EventBinary;
 import dev.kantor.events.TransactionApproved;
 import dev.kantor.events.TransactionRejected;
 import dev.kantor.service.messaging.EventMessage;
@@ -30,11 +31,11 @@ public class OutcomePublisher {
     public Uni<Void> publish(StoredOutcome outcome) {
         if ("TransactionApproved".equals(outcome.eventType)) {
             TransactionApproved event = outcome.event instanceof TransactionApproved fresh ? fresh
-                    : EventCodec.fromBinary(outcome.payload, TransactionApproved.class);
+                    : EventBinary.read(outcome.payload, TransactionApproved.class);
             return approved.sendMessage(EventMessage.of(outcome.accountId, outcome.eventId, outcome.eventType, event));
         }
         TransactionRejected event = outcome.event instanceof TransactionRejected fresh ? fresh
-                : EventCodec.fromBinary(outcome.payload, TransactionRejected.class);
+                : EventBinary.read(outcome.payload, TransactionRejected.class);
         return rejected.sendMessage(EventMessage.of(outcome.accountId, outcome.eventId, outcome.eventType, event));
     }
 }

@@ -25,6 +25,10 @@ import jakarta.enterprise.context.ApplicationScoped;
 @ApplicationScoped
 public class ReferenceDataConsumer {
 
+    /** kantor.retry.*: the back-off of every retry here. */
+    @jakarta.inject.Inject
+    dev.kantor.service.config.Backoff backoff;
+
     private static final Logger LOG = Logger.getLogger(ReferenceDataConsumer.class);
 
     private final EventCodec codec;
@@ -71,11 +75,11 @@ public class ReferenceDataConsumer {
         return Uni.createFrom().deferred(() -> {
             MessageContext context = MessageContext.current();
             SourceRecord record = SourceRecord.of(message);
-            return context.decode(() -> decodeOrNull(record, type), config.retryInitial(), config.retryMax())
+            return context.decode(() -> decodeOrNull(record, type), backoff)
                     .chain(event -> event == null
                             ? deadLetters.send(record, "undecodable " + type.getSimpleName(), null)
                             : context.transaction("updating the " + record.topic() + " view",
-                                    () -> upsert.apply(event), config.retryInitial(), config.retryMax()))
+                                    () -> upsert.apply(event), backoff))
                     .chain(() -> Uni.createFrom().completionStage(message.ack()));
         });
     }

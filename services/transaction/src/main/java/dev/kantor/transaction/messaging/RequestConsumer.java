@@ -30,6 +30,10 @@ import jakarta.enterprise.context.ApplicationScoped;
 @ApplicationScoped
 public class RequestConsumer {
 
+    /** kantor.retry.*: the back-off of every retry here. */
+    @jakarta.inject.Inject
+    dev.kantor.service.config.Backoff backoff;
+
     private static final Logger LOG = Logger.getLogger(RequestConsumer.class);
 
     private final EventCodec codec;
@@ -57,7 +61,7 @@ public class RequestConsumer {
     }
 
     /** A decoded batch: requests for the ledger, and poison records with why. */
-    record Decoded(List<TransactionLedger.Incoming> requests, List<Step.DeadLetter> poison) {
+    record Decoded(List<TransactionLedger.Incoming<SourceRecord>> requests, List<Step.DeadLetter<SourceRecord>> poison) {
     }
 
     @Incoming("transaction-requests")
@@ -68,18 +72,18 @@ public class RequestConsumer {
             List<SourceRecord> records = SourceRecord.of(batch);
             long polledAt = System.nanoTime();
             long[] mark = {polledAt};
-            return context.decode(() -> decode(records), config.retryInitial(), config.retryMax())
+            return context.decode(() -> decode(records), backoff)
                     .invoke(() -> mark[0] = stage("decode", mark[0]))
                     .chain(decoded -> decide(context, decoded.requests(), polledAt)
                             .map(steps -> {
-                                List<Step> all = new ArrayList<>(decoded.poison());
+                                List<Step<SourceRecord>> all = new ArrayList<>(decoded.poison());
                                 all.addAll(steps);
                                 mark[0] = stage("database", mark[0]);
                                 return all;
                             }))
                     .chain(steps -> Uni.createFrom().deferred(() -> publish(steps))
                             .onFailure().invoke(e -> LOG.warnf("publishing failed, retrying: %s", e.toString()))
-                            .onFailure().retry().withBackOff(config.retryInitial(), config.retryMax()).indefinitely()
+                            .onFailure().retry().withBackOff(backoff.initial(), backoff.max()).indefinitely()
                             .invoke(() -> count(steps)))
                     .invoke(() -> mark[0] = stage("publish", mark[0]))
                     .chain(() -> Uni.createFrom().completionStage(batch.ack()))
@@ -95,24 +99,25 @@ public class RequestConsumer {
      * lacks, the view is first given a bounded time to catch up with everything published before the batch was polled
      * ({@link AccountViewFence}); then the batch is decided again, and an account still missing really is unknown.
      */
-    private Uni<List<Step>> decide(MessageContext context, List<TransactionLedger.Incoming> requests, long polledAt) {
+    private Uni<List<Step<SourceRecord>>> decide(MessageContext context, List<TransactionLedger.Incoming<SourceRecord>> requests,
+            long polledAt) {
         return Uni.createFrom().deferred(() -> context.transaction(() -> ledger.process(requests, fence.completeSince(polledAt)))
                         .onFailure(AccountViewBehindException.class).recoverWithUni(behind -> fence.await(config.accountViewWait())
                                 .chain(() -> context.transaction(() -> ledger.process(requests, true)))))
                 .onFailure().invoke(e -> LOG.warnf("the ledger's database transaction failed, retrying: %s", e.toString()))
-                .onFailure().retry().withBackOff(config.retryInitial(), config.retryMax()).indefinitely();
+                .onFailure().retry().withBackOff(backoff.initial(), backoff.max()).indefinitely();
     }
 
     private Decoded decode(List<SourceRecord> records) {
-        List<TransactionLedger.Incoming> requests = new ArrayList<>();
-        List<Step.DeadLetter> poison = new ArrayList<>();
+        List<TransactionLedger.Incoming<SourceRecord>> requests = new ArrayList<>();
+        List<Step.DeadLetter<SourceRecord>> poison = new ArrayList<>();
         for (SourceRecord record : records) {
             try {
                 TransactionRequested request = codec.decode(record, TransactionRequested.class);
                 checkContract(record, request);
-                requests.add(new TransactionLedger.Incoming(request, record));
+                requests.add(new TransactionLedger.Incoming<>(request, record));
             } catch (PoisonRecordException e) {
-                poison.add(new Step.DeadLetter(new Poison(record, e), e.getMessage()));
+                poison.add(new Step.DeadLetter<>(record, e.getMessage(), e.getCause() == null ? e : e.getCause()));
             }
         }
         return new Decoded(requests, poison);
@@ -133,18 +138,12 @@ public class RequestConsumer {
         }
     }
 
-    /** A poison record and the failure that made it one. */
-    record Poison(SourceRecord record, PoisonRecordException cause) {
-    }
-
-    private Uni<Void> publish(List<Step> steps) {
+    private Uni<Void> publish(List<Step<SourceRecord>> steps) {
         List<Uni<Void>> sends = new ArrayList<>();
-        for (Step step : steps) {
+        for (Step<SourceRecord> step : steps) {
             sends.add(switch (step) {
-                case Step.Publish p -> outcomes.publish(p.outcome());
-                case Step.DeadLetter d when d.source() instanceof Poison poison ->
-                        deadLetters.send(poison.record(), d.reason(), poison.cause().getCause() == null ? poison.cause() : poison.cause().getCause());
-                case Step.DeadLetter d -> deadLetters.send((SourceRecord) d.source(), d.reason(), null);
+                case Step.Publish<SourceRecord> p -> outcomes.publish(p.outcome());
+                case Step.DeadLetter<SourceRecord> d -> deadLetters.send(d.source(), d.reason(), d.cause());
             });
         }
         return sends.isEmpty() ? Uni.createFrom().voidItem() : Uni.join().all(sends).andFailFast().replaceWithVoid();
@@ -158,13 +157,13 @@ public class RequestConsumer {
     }
 
     /** kantor.transaction.records{outcome}: approved, rejected, redelivered (technical duplicate), duplicate (functional). */
-    private void count(List<Step> steps) {
-        for (Step step : steps) {
+    private void count(List<Step<SourceRecord>> steps) {
+        for (Step<SourceRecord> step : steps) {
             String outcome = switch (step) {
-                case Step.Publish p when p.redelivered() -> "redelivered";
-                case Step.Publish p -> "TransactionApproved".equals(p.outcome().eventType) ? "approved" : "rejected";
-                case Step.DeadLetter d when d.reason().startsWith("functional duplicate") -> "duplicate";
-                case Step.DeadLetter d -> null; // poison: counted as dlt by DeadLetters
+                case Step.Publish<SourceRecord> p when p.redelivered() -> "redelivered";
+                case Step.Publish<SourceRecord> p -> "TransactionApproved".equals(p.outcome().eventType) ? "approved" : "rejected";
+                case Step.DeadLetter<SourceRecord> d when d.cause() == null -> "duplicate";
+                case Step.DeadLetter<SourceRecord> d -> null; // poison: counted as dlt by DeadLetters
             };
             if (outcome != null) {
                 recordCounters.get(outcome).increment();

@@ -1,13 +1,23 @@
 package dev.kantor.transaction.persistence;
 
-/** What must happen after the database transaction commits, for one request. */
-public sealed interface Step {
+/**
+ * What must happen after the database transaction commits, for one request. {@code S} is where the request came
+ * from (the consumer's record), handed back untouched so that a dead letter carries its original record.
+ */
+public sealed interface Step<S> {
 
     /** Publish this stored outcome; {@code redelivered} when it was stored by an earlier delivery. */
-    record Publish(StoredOutcome outcome, boolean redelivered) implements Step {
+    record Publish<S>(StoredOutcome outcome, boolean redelivered) implements Step<S> {
     }
 
-    /** Send the request to the DLT (a functional duplicate). */
-    record DeadLetter(Object source, String reason) implements Step {
+    /**
+     * Send the request to the DLT: a functional duplicate (no cause), or, from the consumer, a record that could not
+     * be decoded (its cause).
+     */
+    record DeadLetter<S>(S source, String reason, Throwable cause) implements Step<S> {
+
+        public DeadLetter(S source, String reason) {
+            this(source, reason, null);
+        }
     }
 }

@@ -13,6 +13,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 
+import dev.kantor.events.EventBinary;
 import dev.kantor.events.Money;
 import dev.kantor.events.RejectionReason;
 import dev.kantor.events.TransactionApproved;
@@ -26,7 +27,6 @@ import dev.kantor.transaction.domain.Kind;
 import dev.kantor.transaction.domain.Rate;
 import dev.kantor.transaction.domain.Request;
 import dev.kantor.transaction.domain.TransactionRules;
-import dev.kantor.transaction.messaging.EventCodec;
 import org.hibernate.FlushMode;
 
 import io.quarkus.hibernate.reactive.panache.Panache;
@@ -50,15 +50,18 @@ public class TransactionLedger {
 
     private final String schema;
 
-    TransactionLedger(TransactionConfig config,
+    TransactionLedger(TransactionConfig config, dev.kantor.service.config.Market market,
             @org.eclipse.microprofile.config.inject.ConfigProperty(name = "quarkus.hibernate-orm.database.default-schema") String schema) {
         this.schema = schema;
-        this.rules = new TransactionRules(config.currencies(), config.maxRateAge());
+        this.rules = new TransactionRules(market.currencies(), config.maxRateAge());
         this.clock = Clock.systemUTC();
     }
 
-    /** A decoded request with the record it came from (handed back in a DeadLetter step). */
-    public record Incoming(TransactionRequested request, Object source) {
+    /**
+     * A decoded request with where it came from: whatever the caller needs back in a DeadLetter step (the consumer's
+     * record), opaque to the ledger.
+     */
+    public record Incoming<S>(TransactionRequested request, S source) {
     }
 
     /**
@@ -73,14 +76,14 @@ public class TransactionLedger {
      *        requests were polled; if not, a request for an account the view lacks fails the batch with
      *        {@link AccountViewBehindException} instead of being rejected as unknown
      */
-    public Uni<List<Step>> process(List<Incoming> batch, boolean accountsComplete) {
+    public <S> Uni<List<Step<S>>> process(List<Incoming<S>> batch, boolean accountsComplete) {
         if (batch.isEmpty()) {
             return Uni.createFrom().item(List.of());
         }
         Set<String> eventIds = new HashSet<>();
         Set<String> transactionIds = new HashSet<>();
         Set<String> accountIds = new HashSet<>();
-        for (Incoming incoming : batch) {
+        for (Incoming<S> incoming : batch) {
             eventIds.add(incoming.request().getEventId());
             transactionIds.add(incoming.request().getTransactionId());
             accountIds.add(incoming.request().getAccountId());
@@ -96,8 +99,8 @@ public class TransactionLedger {
                 .chain(rates -> {
                     BatchState state = new BatchState(processed, outcomes, accounts, balances, rates, clock.instant(),
                             accountsComplete);
-                    List<Step> steps = new ArrayList<>(batch.size());
-                    for (Incoming incoming : batch) {
+                    List<Step<S>> steps = new ArrayList<>(batch.size());
+                    for (Incoming<S> incoming : batch) {
                         steps.add(state.handle(incoming));
                     }
                     return state.write(session).replaceWith(steps);
@@ -158,21 +161,21 @@ public class TransactionLedger {
             this.now = now;
         }
 
-        Step handle(Incoming incoming) {
+        <S> Step<S> handle(Incoming<S> incoming) {
             TransactionRequested request = incoming.request();
             ProcessedEvent seen = processed.get(request.getEventId());
             if (seen != null) {
                 // The same event again (the crash came between commit and ack): its stored outcome is published again.
                 if (seen.disposition == ProcessedEvent.Disposition.DUPLICATE) {
-                    return new Step.DeadLetter(incoming.source(), "functional duplicate: transaction id "
+                    return new Step.DeadLetter<>(incoming.source(), "functional duplicate: transaction id "
                             + seen.transactionId + " was already used");
                 }
-                return new Step.Publish(outcomes.get(seen.transactionId), true);
+                return new Step.Publish<>(outcomes.get(seen.transactionId), true);
             }
             StoredOutcome existing = outcomes.get(request.getTransactionId());
             if (existing != null) {
                 markProcessed(request, ProcessedEvent.Disposition.DUPLICATE);
-                return new Step.DeadLetter(incoming.source(), "functional duplicate: transaction id "
+                return new Step.DeadLetter<>(incoming.source(), "functional duplicate: transaction id "
                         + existing.transactionId + " was already used by event " + existing.requestEventId);
             }
             if (!accountsComplete && !accounts.contains(request.getAccountId())) {
@@ -190,7 +193,7 @@ public class TransactionLedger {
             outcomes.put(outcome.transactionId, outcome);
             created.add(outcome);
             markProcessed(request, ProcessedEvent.Disposition.OUTCOME);
-            return new Step.Publish(outcome, false);
+            return new Step.Publish<>(outcome, false);
         }
 
         private StoredOutcome approve(TransactionRequested request, Decision.Approved decision) {
@@ -259,7 +262,7 @@ public class TransactionLedger {
             outcome.requestEventId = request.getEventId();
             outcome.accountId = request.getAccountId();
             outcome.eventType = type;
-            outcome.payload = EventCodec.toBinary(event);
+            outcome.payload = EventBinary.write(event);
             outcome.createdAt = now;
             return outcome;
         }

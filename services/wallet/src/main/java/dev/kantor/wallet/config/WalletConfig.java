@@ -16,9 +16,4 @@ public interface WalletConfig {
 
     /** How many dirty wallets one publication round claims. */
     int publishBatch();
-
-    /** First pause before retrying a transient failure (database or broker down); doubles up to retryMax. */
-    Duration retryInitial();
-
-    Duration retryMax();
 }

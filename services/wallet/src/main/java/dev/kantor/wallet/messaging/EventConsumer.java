@@ -38,6 +38,10 @@ import jakarta.inject.Inject;
 @ApplicationScoped
 public class EventConsumer {
 
+    /** kantor.retry.*: the back-off of every retry here. */
+    @jakarta.inject.Inject
+    dev.kantor.service.config.Backoff backoff;
+
     @Inject
     Projection projection;
 
@@ -79,9 +83,9 @@ public class EventConsumer {
         return Uni.createFrom().deferred(() -> {
             MessageContext context = MessageContext.current();
             List<SourceRecord> records = SourceRecord.of(batch);
-            return context.decode(() -> decode(records), config.retryInitial(), config.retryMax())
+            return context.decode(() -> decode(records), backoff)
                     .chain(decoded -> context.transaction("the wallet projection's database transaction",
-                                    () -> projection.apply(decoded.batch(), clock.instant()), config.retryInitial(), config.retryMax())
+                                    () -> projection.apply(decoded.batch(), clock.instant()), backoff)
                             .invoke(applied -> {
                                 counted.increment(applied.counted());
                                 duplicates.increment(applied.duplicates());
@@ -127,7 +131,7 @@ public class EventConsumer {
     }
 
     private Uni<Void> deadLetter(List<Poison> poison) {
-        return DeadLetter.sendAll(deadLetters, poison, group, config.retryInitial(), config.retryMax())
+        return DeadLetter.sendAll(deadLetters, poison, group, backoff)
                 .invoke(() -> dead.increment(poison.size()));
     }
 }

@@ -1,4 +1,4 @@
-package dev.kantor.gateway.messaging;
+package dev.kantor.gateway.domain;
 
 import java.math.BigDecimal;
 import java.math.RoundingMode;
