@@ -22,6 +22,7 @@ import dev.kantor.platform.LocalPlatform;
 import dev.kantor.platform.PlatformConfig;
 import dev.kantor.platform.Ports;
 import dev.kantor.platform.ServicePart;
+import dev.kantor.platform.Services;
 import dev.kantor.testsupport.KafkaTestClient;
 import dev.kantor.testsupport.OutcomeCollector;
 
@@ -122,7 +123,7 @@ public final class TransactionBenchmark {
             long intervalNanos = rate > 0 ? 1_000_000_000L / rate : 0;
             Map<String, Long> pids = new java.util.LinkedHashMap<>();
             pids.put("transaction", service.pid().orElseThrow());
-            endpoints.parts().stream().filter(p -> p.pid() > 0 && !ServicePart.SERVICES.containsKey(p.name()))
+            endpoints.parts().stream().filter(p -> p.pid() > 0 && !Services.PORTS.containsKey(p.name()))
                     .forEach(p -> pids.put(p.name(), p.pid()));
             pids.put("benchmark", ProcessHandle.current().pid());
             CpuMeter cpu = new CpuMeter(pids);

@@ -14,7 +14,7 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
 
 import dev.kantor.platform.PlatformConfig;
 import dev.kantor.platform.ServiceChannels;
-import dev.kantor.platform.ServicePart;
+import dev.kantor.platform.Services;
 import dev.kantor.platform.Topology;
 
 /**
@@ -50,7 +50,7 @@ public final class TopologyManifests {
 
     public static String users(Path root) throws IOException {
         StringBuilder out = new StringBuilder(header());
-        for (String service : ServicePart.SERVICES.keySet()) {
+        for (String service : Services.PORTS.keySet()) {
             ServiceChannels channels = ServiceChannels.of(service, root.resolve("services/" + service + "/src/main/resources/application.properties"));
             List<Object> acls = new ArrayList<>();
             channels.reads().forEach(topic -> acls.add(acl("topic", topic, List.of("Read", "Describe"))));

@@ -26,7 +26,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 import dev.kantor.platform.DatabaseRoles;
 import dev.kantor.platform.PlatformConfig;
 import dev.kantor.platform.ServiceChannels;
-import dev.kantor.platform.ServicePart;
+import dev.kantor.platform.Services;
 import dev.kantor.platform.Topology;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Container;
@@ -117,7 +117,7 @@ class KubernetesManifestsTest {
     void everyServiceHasAKafkaUserAllowedExactlyItsChannels(String overlay) throws Exception {
         List<HasMetadata> documents = build(overlay);
         Map<String, GenericKubernetesResource> users = generic(documents, "KafkaUser");
-        for (String service : ServicePart.SERVICES.keySet()) {
+        for (String service : Services.PORTS.keySet()) {
             ServiceChannels channels = ServiceChannels.of(service, ROOT.resolve("services/" + service + "/src/main/resources/application.properties"));
             GenericKubernetesResource user = users.get(service);
             assertNotNull(user, "KafkaUser " + service);
@@ -141,7 +141,7 @@ class KubernetesManifestsTest {
             String jaas = env(deployment, "KAFKA_SASL_JAAS_CONFIG");
             assertTrue(jaas.contains("username=\"" + service + "\""), jaas);
         }
-        assertEquals(new TreeSet<>(ServicePart.SERVICES.keySet()), new TreeSet<>(users.keySet()), "one KafkaUser per service");
+        assertEquals(new TreeSet<>(Services.PORTS.keySet()), new TreeSet<>(users.keySet()), "one KafkaUser per service");
     }
 
     @ParameterizedTest
@@ -179,7 +179,7 @@ class KubernetesManifestsTest {
         for (Deployment deployment : typed(documents, Deployment.class)) {
             String app = deployment.getSpec().getTemplate().getMetadata().getLabels().get("app.kubernetes.io/name");
             Container container = deployment.getSpec().getTemplate().getSpec().getContainers().get(0);
-            if (ServicePart.SERVICES.containsKey(app)) {
+            if (Services.PORTS.containsKey(app)) {
                 assertTrue(container.getImage().startsWith("kantor/" + app + ":"), deployment.getMetadata().getName() + ": " + container.getImage());
                 tags.add(container.getImage().substring(container.getImage().indexOf(':') + 1));
                 container.getEnvFrom().forEach(from -> assertTrue(configMaps.contains(from.getConfigMapRef().getName()),
@@ -190,7 +190,7 @@ class KubernetesManifestsTest {
             tags.add(job.getSpec().getTemplate().getSpec().getContainers().get(0).getImage().replaceFirst("^[^:]+:", ""));
         }
         assertEquals(1, tags.size(), "one version of everything per overlay: " + tags);
-        assertTrue(ServicePart.SERVICES.keySet().stream().allMatch(s -> documents.stream()
+        assertTrue(Services.PORTS.keySet().stream().allMatch(s -> documents.stream()
                 .anyMatch(d -> d.getKind().equals("Service") && d.getMetadata().getName().equals(s))), "a Service per service");
     }
 
@@ -199,7 +199,7 @@ class KubernetesManifestsTest {
     void everyServiceAndTheRegistryLogInToPostgresAsARoleOfTheirOwnOwningOnlyTheirSchema(String overlay) throws Exception {
         List<HasMetadata> documents = build(overlay);
         // The services with a database are those whose application.properties migrate a schema: DatabaseRoles knows them all.
-        for (String service : ServicePart.SERVICES.keySet()) {
+        for (String service : Services.PORTS.keySet()) {
             java.util.Properties properties = new java.util.Properties();
             try (var in = Files.newBufferedReader(ROOT.resolve("services/" + service + "/src/main/resources/application.properties"))) {
                 properties.load(in);

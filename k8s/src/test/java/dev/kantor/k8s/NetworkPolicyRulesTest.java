@@ -17,7 +17,7 @@ import java.util.Map;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-import dev.kantor.platform.ServicePart;
+import dev.kantor.platform.Services;
 import io.fabric8.kubernetes.api.model.ContainerPort;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
@@ -282,7 +282,7 @@ class NetworkPolicyRulesTest {
         Endpoint registry = network.get("registry");
         Endpoint database = network.get("db");
         List<Deployment> services = typed(documents, Deployment.class).stream()
-                .filter(d -> ServicePart.SERVICES.containsKey(d.getSpec().getTemplate().getMetadata().getLabels().get("app.kubernetes.io/name")))
+                .filter(d -> Services.PORTS.containsKey(d.getSpec().getTemplate().getMetadata().getLabels().get("app.kubernetes.io/name")))
                 .toList();
         assertFalse(services.isEmpty());
         for (Deployment deployment : services) {

@@ -40,7 +40,7 @@ public final class KafkaAcls {
     static void applyLocal(Admin admin) throws Exception {
         Map<String, ServiceChannels> services = new java.util.LinkedHashMap<>();
         Map<String, String> passwords = new java.util.HashMap<>();
-        for (String service : ServicePart.SERVICES.keySet()) {
+        for (String service : Services.PORTS.keySet()) {
             services.put(service, ServiceChannels.of(service));
             passwords.put(service, localPassword(service));
         }

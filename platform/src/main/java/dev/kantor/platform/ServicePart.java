@@ -16,8 +16,6 @@ import java.util.OptionalLong;
 public final class ServicePart implements Part {
 
     /** The services the launcher starts, with their HTTP ports, in start order. */
-    public static final Map<String, Integer> SERVICES = orderedServices();
-
     /**
      * The heap of a service, all of it taken at start when listed (so that the young generation has its full size
      * from the first batch); 256 MB unless listed. The transaction service keeps a batch's records, entities and
@@ -27,16 +25,6 @@ public final class ServicePart implements Part {
      * (benchmarks/run transaction, batch 500, one run each).
      */
     private static final Map<String, String> HEAP = Map.of("transaction", "512m");
-
-    private static Map<String, Integer> orderedServices() {
-        Map<String, Integer> services = new java.util.LinkedHashMap<>();
-        services.put("account", 8083);
-        services.put("rate", 8084);
-        services.put("transaction", 8082);
-        services.put("wallet", 8085);
-        services.put("gateway", 8080);
-        return java.util.Collections.unmodifiableMap(services);
-    }
 
     private final String name;
     private final int port;

@@ -93,7 +93,7 @@ public final class Supervisor {
         busy.add(registry.managementPort() + ":registry management");
         busy.add(config.controlPort() + ":launcher control");
         if (withServices) {
-            ServicePart.SERVICES.forEach((name, port) -> busy.add(port + ":" + name + " service"));
+            Services.PORTS.forEach((name, port) -> busy.add(port + ":" + name + " service"));
         }
         busy.forEach(entry -> Ports.requireFree(Integer.parseInt(entry.substring(0, entry.indexOf(':'))),
                 entry.substring(entry.indexOf(':') + 1)));
@@ -135,7 +135,7 @@ public final class Supervisor {
     /** The services come up after the schemas are registered: their serializers only look schemas up. */
     private void startServices() {
         Endpoints infrastructure = endpoints();
-        for (Map.Entry<String, Integer> service : ServicePart.SERVICES.entrySet()) {
+        for (Map.Entry<String, Integer> service : Services.PORTS.entrySet()) {
             if (!ServicePart.built(service.getKey())) {
                 System.out.println("  service " + service.getKey() + " is not built, not started (./mvnw install -DskipTests builds it)");
                 continue;

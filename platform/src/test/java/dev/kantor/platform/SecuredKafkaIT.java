@@ -46,7 +46,7 @@ class SecuredKafkaIT {
         cluster = KafkaCluster.secured(dir.resolve("kafka"), dir.resolve("logs"), 1, 39092, "384m", "admin-secret");
         cluster.startAll(Duration.ofSeconds(120));
         Map<String, ServiceChannels> services = new LinkedHashMap<>();
-        for (String service : ServicePart.SERVICES.keySet()) {
+        for (String service : Services.PORTS.keySet()) {
             services.put(service, ServiceChannels.of(service));
             PASSWORDS.put(service, service + "-secret");
         }

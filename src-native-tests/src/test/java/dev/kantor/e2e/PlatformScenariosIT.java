@@ -30,7 +30,7 @@ import dev.kantor.events.RateQuoted;
 import dev.kantor.events.TransactionRejected;
 import dev.kantor.events.TransactionRequested;
 import dev.kantor.platform.AuditReport;
-import dev.kantor.platform.ServicePart;
+import dev.kantor.platform.Services;
 import dev.kantor.testsupport.GatewayClient;
 import dev.kantor.testsupport.KafkaTestClient;
 import dev.kantor.testsupport.OutcomeCollector;
@@ -84,7 +84,7 @@ class PlatformScenariosIT {
 
     @Test
     void everyServiceKilledRepeatedlyUnderLoadLosesNothing() throws Exception {
-        List<String> all = List.copyOf(ServicePart.SERVICES.keySet());
+        List<String> all = List.copyOf(Services.PORTS.keySet());
         Workload workload = scenario.underLoad("every service kill -9 loop (twice each)", disturbance -> {
             for (int second : new int[] {2, 6}) {
                 disturbance.schedule(() -> {

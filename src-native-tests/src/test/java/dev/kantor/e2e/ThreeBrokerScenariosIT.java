@@ -20,7 +20,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import dev.kantor.platform.LocalPlatform;
 import dev.kantor.platform.PlatformConfig;
-import dev.kantor.platform.ServicePart;
+import dev.kantor.platform.Services;
 import dev.kantor.testsupport.PackagedServices;
 
 /**
@@ -41,7 +41,7 @@ class ThreeBrokerScenariosIT {
                 "KANTOR_REGISTRY_PORT", "38081", "KANTOR_POSTGRES_PORT", "35433", "KANTOR_CONTROL_PORT", "39990"), 3));
         platform.startDetached(false);
         // A platform of its own: the audit covers every user on it.
-        scenario = new Scenario(new PackagedServices(platform, ServicePart.SERVICES.keySet()), "");
+        scenario = new Scenario(new PackagedServices(platform, Services.PORTS.keySet()), "");
     }
 
     @AfterAll

@@ -9,7 +9,7 @@ import java.util.Properties;
 import dev.kantor.platform.DatabaseRoles;
 import dev.kantor.platform.Endpoints;
 import dev.kantor.platform.LocalPlatform;
-import dev.kantor.platform.ServicePart;
+import dev.kantor.platform.Services;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 
 /**
@@ -24,7 +24,7 @@ public class KantorPlatformResource implements QuarkusTestResourceLifecycleManag
         Endpoints endpoints = platform.ensureRunning();
         // A platform started with `./kantor up` runs the packaged services; the instance under test must not share
         // its consumer groups with them, so they are stopped (`./kantor part NAME start` brings one back).
-        ServicePart.SERVICES.keySet().forEach(platform::stopOwnInstance);
+        Services.PORTS.keySet().forEach(platform::stopOwnInstance);
         return serviceConfig(endpoints, serviceUnderTest());
     }
 

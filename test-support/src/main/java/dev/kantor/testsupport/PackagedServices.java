@@ -9,6 +9,7 @@ import dev.kantor.platform.Endpoints;
 import dev.kantor.platform.LocalPlatform;
 import dev.kantor.platform.Ports;
 import dev.kantor.platform.ServicePart;
+import dev.kantor.platform.Services;
 
 /**
  * Packaged services (JVM jars, or native executables with -Dkantor.native=true) on the local platform, each on a free
@@ -22,7 +23,7 @@ public final class PackagedServices implements AutoCloseable {
 
     /** Every service of the platform. */
     public PackagedServices() {
-        this(ServicePart.SERVICES.keySet());
+        this(Services.PORTS.keySet());
     }
 
     public PackagedServices(Iterable<String> names) {

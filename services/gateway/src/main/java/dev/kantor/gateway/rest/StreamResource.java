@@ -6,7 +6,7 @@ import java.util.List;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 
 import dev.kantor.gateway.domain.FieldError;
-import dev.kantor.gateway.messaging.Feed;
+import dev.kantor.gateway.persistence.Feed;
 import dev.kantor.gateway.persistence.LatestRate;
 import dev.kantor.gateway.persistence.WalletSnapshot;
 import io.quarkus.hibernate.reactive.panache.Panache;

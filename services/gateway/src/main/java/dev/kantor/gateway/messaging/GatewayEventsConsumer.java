@@ -33,7 +33,7 @@ import jakarta.inject.Inject;
  * All replicas share one consumer group; the feed's NOTIFY tells every replica what to push to its clients.
  */
 @ApplicationScoped
-public class EventConsumer {
+public class GatewayEventsConsumer {
 
     /** kantor.retry.*: the back-off of every retry here. */
     @jakarta.inject.Inject

@@ -36,7 +36,7 @@ import jakarta.inject.Inject;
  * acknowledged by the broker, then ack. A transient failure is retried with back-off and never acked as done.
  */
 @ApplicationScoped
-public class EventConsumer {
+public class WalletEventsConsumer {
 
     /** kantor.retry.*: the back-off of every retry here. */
     @jakarta.inject.Inject
