@@ -13,8 +13,8 @@ import java.util.Random;
 import java.util.UUID;
 import java.util.concurrent.locks.LockSupport;
 
+import dev.kantor.events.Amounts;
 import dev.kantor.events.AccountOpened;
-import dev.kantor.events.Money;
 import dev.kantor.events.TransactionKind;
 import dev.kantor.events.TransactionRequested;
 import dev.kantor.platform.Endpoints;
@@ -184,7 +184,7 @@ public final class TransactionBenchmark {
     private static TransactionRequested request(String account, TransactionKind kind, String amount) {
         return TransactionRequested.newBuilder().setEventId(UUID.randomUUID().toString())
                 .setTransactionId(UUID.randomUUID().toString()).setAccountId(account).setUserId("user-" + account)
-                .setKind(kind).setAmount(Money.newBuilder().setAmount(new BigDecimal(amount).setScale(4)).setCurrency("EUR").build())
+                .setKind(kind).setAmount(Amounts.money(amount, "EUR"))
                 .setTargetCurrency(null).setRequestedAt(now()).build();
     }
 

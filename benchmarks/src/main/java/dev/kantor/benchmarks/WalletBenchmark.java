@@ -1,7 +1,6 @@
 package dev.kantor.benchmarks;
 
 import java.math.BigDecimal;
-import java.math.RoundingMode;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -17,6 +16,7 @@ import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import dev.kantor.events.Amounts;
 import dev.kantor.events.AccountOpened;
 import dev.kantor.events.Money;
 import dev.kantor.events.TransactionApproved;
@@ -89,8 +89,7 @@ public final class WalletBenchmark {
         }
         for (int i = 0; i < events; i++) {
             int u = random.nextInt(1000);
-            Money money = Money.newBuilder().setAmount(BigDecimal.valueOf(random.nextInt(100_000) + 1, 2).setScale(4, RoundingMode.UNNECESSARY))
-                    .setCurrency(currencies[random.nextInt(4)]).build();
+            Money money = Amounts.money(BigDecimal.valueOf(random.nextInt(100_000) + 1, 2), currencies[random.nextInt(4)]);
             kafka.sendAsync("transactions", run + "-acc-" + u, TransactionApproved.newBuilder().setEventId(UUID.randomUUID().toString())
                     .setRequestEventId(UUID.randomUUID().toString()).setTransactionId(UUID.randomUUID().toString())
                     .setAccountId(run + "-acc-" + u).setUserId(run + "-user-" + u).setKind(TransactionKind.DEPOSIT)

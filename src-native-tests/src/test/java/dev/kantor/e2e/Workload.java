@@ -24,9 +24,9 @@ import java.util.concurrent.TimeUnit;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import dev.kantor.events.Amounts;
 import dev.kantor.events.AccountOpened;
 import dev.kantor.events.AccountOpeningRequested;
-import dev.kantor.events.Money;
 import dev.kantor.events.TransactionApproved;
 import dev.kantor.events.TransactionKind;
 import dev.kantor.events.TransactionRequested;
@@ -155,7 +155,7 @@ final class Workload {
         BigDecimal amount = amount();
         TransactionRequested request = TransactionRequested.newBuilder().setEventId(UUID.randomUUID().toString())
                 .setTransactionId(UUID.randomUUID().toString()).setAccountId(account).setUserId(user(account))
-                .setKind(TransactionKind.DEPOSIT).setAmount(Money.newBuilder().setAmount(amount).setCurrency("EUR").build())
+                .setKind(TransactionKind.DEPOSIT).setAmount(Amounts.money(amount, "EUR"))
                 .setRequestedAt(now()).build();
         sent.put(request.getTransactionId(), new Deposit(request.getTransactionId(), user(account), account, amount));
         produced.put(request.getTransactionId(), request);

@@ -13,6 +13,7 @@ import org.apache.kafka.common.errors.SerializationException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
+import dev.kantor.events.Amounts;
 import dev.kantor.events.EventDecoder;
 import dev.kantor.events.EventSerializer;
 import dev.kantor.events.Money;
@@ -81,6 +82,6 @@ class EventSerdeIT {
     }
 
     private static Money money(String amount, String currency) {
-        return Money.newBuilder().setAmount(new BigDecimal(amount).setScale(4)).setCurrency(currency).build();
+        return Amounts.money(amount, currency);
     }
 }

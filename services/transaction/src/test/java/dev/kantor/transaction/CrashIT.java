@@ -27,8 +27,8 @@ import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
+import dev.kantor.events.Amounts;
 import dev.kantor.events.AccountOpened;
-import dev.kantor.events.Money;
 import dev.kantor.events.RateQuoted;
 import dev.kantor.events.TransactionKind;
 import dev.kantor.events.TransactionRequested;
@@ -140,7 +140,7 @@ class CrashIT {
             BigDecimal amount = BigDecimal.valueOf(1 + random.nextInt(50_000), 2);
             requests.add(TransactionRequested.newBuilder().setEventId(UUID.randomUUID().toString())
                     .setTransactionId(UUID.randomUUID().toString()).setAccountId(account).setUserId("user-" + account)
-                    .setKind(kind).setAmount(Money.newBuilder().setAmount(amount.setScale(4)).setCurrency("EUR").build())
+                    .setKind(kind).setAmount(Amounts.money(amount, "EUR"))
                     .setTargetCurrency(kind == TransactionKind.EXCHANGE ? "USD" : null).setRequestedAt(now()).build());
         }
         return requests;

@@ -15,8 +15,8 @@ import java.util.UUID;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 
+import dev.kantor.events.Amounts;
 import dev.kantor.events.AccountOpened;
-import dev.kantor.events.Money;
 import dev.kantor.events.TransactionApproved;
 import dev.kantor.events.TransactionKind;
 import dev.kantor.events.TransactionRequested;
@@ -81,7 +81,7 @@ class DatabaseOutageTest {
             requests.add(TransactionRequested.newBuilder().setEventId(UUID.randomUUID().toString())
                     .setTransactionId(UUID.randomUUID().toString()).setAccountId(account).setUserId("user-" + account)
                     .setKind(TransactionKind.DEPOSIT)
-                    .setAmount(Money.newBuilder().setAmount(new BigDecimal("1.0000")).setCurrency("EUR").build())
+                    .setAmount(Amounts.money("1.00", "EUR"))
                     .setTargetCurrency(null).setRequestedAt(now()).build());
         }
         requests.forEach(r -> kafka.sendAsync("transaction-requests", account, r));

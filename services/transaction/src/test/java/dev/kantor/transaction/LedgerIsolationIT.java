@@ -29,8 +29,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import dev.kantor.events.Amounts;
 import dev.kantor.events.AccountOpened;
-import dev.kantor.events.Money;
 import dev.kantor.events.RejectionReason;
 import dev.kantor.events.TransactionApproved;
 import dev.kantor.events.TransactionKind;
@@ -266,7 +266,7 @@ class LedgerIsolationIT {
         private TransactionRequested request(String account, TransactionKind kind, BigDecimal amount) {
             return TransactionRequested.newBuilder().setEventId(UUID.randomUUID().toString())
                     .setTransactionId(UUID.randomUUID().toString()).setAccountId(account).setUserId("user-" + account)
-                    .setKind(kind).setAmount(Money.newBuilder().setAmount(amount.setScale(4)).setCurrency("EUR").build())
+                    .setKind(kind).setAmount(Amounts.money(amount, "EUR"))
                     .setRequestedAt(now()).build();
         }
 

@@ -17,6 +17,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import dev.kantor.events.Amounts;
 import dev.kantor.events.AccountOpened;
 import dev.kantor.events.Money;
 import dev.kantor.events.RateQuoted;
@@ -181,7 +182,7 @@ class MoneyPathTest {
     }
 
     static Money money(String amount, String currency) {
-        return Money.newBuilder().setAmount(new BigDecimal(amount).setScale(4)).setCurrency(currency).build();
+        return Amounts.money(amount, currency);
     }
 
     static String header(ConsumerRecord<String, byte[]> record, String name) {

@@ -16,6 +16,7 @@ import java.util.UUID;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import dev.kantor.events.Amounts;
 import dev.kantor.events.AccountOpened;
 import dev.kantor.events.Money;
 import dev.kantor.events.RateQuoted;
@@ -69,7 +70,7 @@ final class WalletFixtures {
             return null;
         }
         String[] parts = amountAndCurrency.split(" ");
-        return Money.newBuilder().setAmount(new BigDecimal(parts[0]).setScale(4, RoundingMode.UNNECESSARY)).setCurrency(parts[1]).build();
+        return Amounts.money(parts[0], parts[1]);
     }
 
     /** The wallet of a user as GET /wallets/{user} answers it, or empty on 404. */

@@ -1,13 +1,12 @@
 package dev.kantor.gateway.messaging;
 
-import java.math.RoundingMode;
 import java.time.Duration;
 
 import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.jboss.logging.Logger;
 
+import dev.kantor.events.Amounts;
 import dev.kantor.events.AccountOpeningRequested;
-import dev.kantor.events.Money;
 import dev.kantor.events.TransactionKind;
 import dev.kantor.events.TransactionRequested;
 import dev.kantor.gateway.persistence.OpeningRequest;
@@ -93,7 +92,7 @@ public class RequestPublisher {
         TransactionRequested event = TransactionRequested.newBuilder().setEventId(request.eventId)
                 .setTransactionId(request.transactionId).setAccountId(request.accountId).setUserId(request.userId)
                 .setKind(TransactionKind.valueOf(request.kind))
-                .setAmount(Money.newBuilder().setAmount(request.amount.setScale(4, RoundingMode.UNNECESSARY)).setCurrency(request.currency).build())
+                .setAmount(Amounts.money(request.amount, request.currency))
                 .setTargetCurrency(request.targetCurrency).setRequestedAt(request.requestedAt).build();
         return transactions.sendMessage(EventMessage.of(request.accountId, request.eventId, "TransactionRequested", event));
     }

@@ -13,6 +13,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 
+import dev.kantor.events.Amounts;
 import dev.kantor.events.EventBinary;
 import dev.kantor.events.Money;
 import dev.kantor.events.RejectionReason;
@@ -42,7 +43,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 public class TransactionLedger {
 
     /** The wire scale of Money amounts (decimal(19,4)) and of rates (decimal(20,10)). */
-    static final int MONEY_SCALE = 4;
     static final int RATE_SCALE = 10;
 
     private final TransactionRules rules;
@@ -360,7 +360,7 @@ public class TransactionLedger {
     }
 
     static Money money(Amount amount) {
-        return Money.newBuilder().setAmount(amount.value().setScale(MONEY_SCALE)).setCurrency(amount.currency()).build();
+        return Amounts.money(amount.value(), amount.currency());
     }
 
 }

@@ -13,6 +13,7 @@ import java.util.Set;
 
 import org.hibernate.reactive.mutiny.Mutiny;
 
+import dev.kantor.events.Amounts;
 import dev.kantor.events.AccountOpened;
 import dev.kantor.events.Money;
 import dev.kantor.events.RateQuoted;
@@ -192,6 +193,6 @@ public class Projection {
 
     /** Money as the wire carries it: a decimal of scale 4. */
     public static Money money(BigDecimal amount, String currency) {
-        return Money.newBuilder().setAmount(amount.setScale(4, java.math.RoundingMode.UNNECESSARY)).setCurrency(currency).build();
+        return Amounts.money(amount, currency);
     }
 }
