@@ -22,7 +22,7 @@ import dev.kantor.platform.LocalPlatform;
 import dev.kantor.platform.PlatformConfig;
 import dev.kantor.platform.Ports;
 import dev.kantor.platform.ServicePart;
-import dev.kantor.platform.Services;
+import dev.kantor.topology.Services;
 import dev.kantor.testsupport.KafkaTestClient;
 import dev.kantor.testsupport.OutcomeCollector;
 
@@ -177,7 +177,8 @@ public final class TransactionBenchmark {
     private static void printStages(int port) throws Exception {
         var response = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
                 java.net.URI.create("http://127.0.0.1:" + port + "/q/metrics")).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
-        response.body().lines().filter(l -> l.startsWith("kantor_transaction_stage_seconds_") || l.startsWith("kantor_transaction_batch"))
+        response.body().lines().filter(l -> (l.startsWith("kantor_consumer_stage_seconds_") || l.startsWith("kantor_consumer_batch"))
+                        && l.contains("channel=\"transaction-requests\""))
                 .forEach(l -> System.out.println("  " + l));
     }
 

@@ -24,10 +24,10 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import dev.kantor.platform.DatabaseRoles;
-import dev.kantor.platform.PlatformConfig;
-import dev.kantor.platform.ServiceChannels;
-import dev.kantor.platform.Services;
-import dev.kantor.platform.Topology;
+import dev.kantor.topology.ProjectRoot;
+import dev.kantor.topology.ServiceChannels;
+import dev.kantor.topology.Services;
+import dev.kantor.topology.Topology;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
@@ -46,7 +46,7 @@ import io.fabric8.kubernetes.client.utils.Serialization;
  */
 class KubernetesManifestsTest {
 
-    static final Path ROOT = PlatformConfig.projectRoot();
+    static final Path ROOT = ProjectRoot.find();
 
     @Test
     void topicsAndUsersAreWhatTheTopologyAndTheServicesDeclare() throws IOException {

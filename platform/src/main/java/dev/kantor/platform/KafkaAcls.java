@@ -1,5 +1,8 @@
 package dev.kantor.platform;
 
+import dev.kantor.topology.Services;
+import dev.kantor.topology.ServiceChannels;
+
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

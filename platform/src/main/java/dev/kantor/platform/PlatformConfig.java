@@ -1,6 +1,5 @@
 package dev.kantor.platform;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Optional;
@@ -51,19 +50,9 @@ public record PlatformConfig(
                 Boolean.parseBoolean(env.getOrDefault("KANTOR_KAFKA_SECURE", "false")));
     }
 
-    /** The checkout the launcher belongs to: the nearest folder up from here holding the Maven wrapper and avro-idl. */
+    /** The checkout the launcher belongs to ({@link dev.kantor.topology.ProjectRoot}). */
     public static Path projectRoot() {
-        String configured = System.getProperty("kantor.project.root");
-        if (configured != null && !configured.isBlank()) {
-            return Path.of(configured).toAbsolutePath().normalize();
-        }
-        Path dir = Path.of("").toAbsolutePath();
-        for (Path candidate = dir; candidate != null; candidate = candidate.getParent()) {
-            if (Files.exists(candidate.resolve("mvnw")) && Files.isDirectory(candidate.resolve("avro-idl"))) {
-                return candidate;
-            }
-        }
-        return dir;
+        return dev.kantor.topology.ProjectRoot.find();
     }
 
     /** The same platform with SASL/SCRAM and ACLs on the broker (./kantor up --secure). */

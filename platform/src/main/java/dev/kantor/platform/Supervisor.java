@@ -1,5 +1,8 @@
 package dev.kantor.platform;
 
+import dev.kantor.topology.Topology;
+import dev.kantor.topology.Services;
+
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;

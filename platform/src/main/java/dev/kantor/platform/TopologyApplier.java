@@ -1,5 +1,7 @@
 package dev.kantor.platform;
 
+import dev.kantor.topology.Topology;
+
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;

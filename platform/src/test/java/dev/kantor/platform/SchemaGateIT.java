@@ -1,5 +1,7 @@
 package dev.kantor.platform;
 
+import dev.kantor.topology.Topology;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;

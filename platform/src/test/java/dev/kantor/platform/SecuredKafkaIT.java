@@ -1,5 +1,9 @@
 package dev.kantor.platform;
 
+import dev.kantor.topology.Topology;
+import dev.kantor.topology.Services;
+import dev.kantor.topology.ServiceChannels;
+
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 

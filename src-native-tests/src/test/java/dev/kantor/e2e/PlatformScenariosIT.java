@@ -1,5 +1,6 @@
 package dev.kantor.e2e;
 
+import static dev.kantor.testsupport.KafkaTestClient.header;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -30,7 +31,7 @@ import dev.kantor.events.RateQuoted;
 import dev.kantor.events.TransactionRejected;
 import dev.kantor.events.TransactionRequested;
 import dev.kantor.platform.AuditReport;
-import dev.kantor.platform.Services;
+import dev.kantor.topology.Services;
 import dev.kantor.testsupport.GatewayClient;
 import dev.kantor.testsupport.KafkaTestClient;
 import dev.kantor.testsupport.OutcomeCollector;
@@ -445,8 +446,8 @@ class PlatformScenariosIT {
             AtomicInteger dead = new AtomicInteger();
             consumers.forEach((topic, targets) -> targets.forEach(dlt -> {
                 ConsumerRecord<String, byte[]> record = dlts.get(dlt).awaitRaw(r -> key.equals(r.key())
-                        && topic.equals(header(r, "dlt-source-topic")), 1, RECOVERY).get(0);
-                assertTrue(header(record, "dlt-reason").startsWith("undecodable"), dlt + " from " + topic + ": " + header(record, "dlt-reason"));
+                        && topic.equals(header(r, "dead-letter-topic")), 1, RECOVERY).get(0);
+                assertTrue(header(record, "dead-letter-reason").startsWith("undecodable"), dlt + " from " + topic + ": " + header(record, "dead-letter-reason"));
                 dead.incrementAndGet();
             }));
             try (OutcomeCollector outcomes = new OutcomeCollector(services.endpoints())) {
@@ -461,10 +462,5 @@ class PlatformScenariosIT {
         } finally {
             dlts.values().forEach(KafkaTestClient.Tail::close);
         }
-    }
-
-    private static String header(ConsumerRecord<String, byte[]> record, String name) {
-        var header = record.headers().lastHeader(name);
-        return header == null ? "" : new String(header.value(), StandardCharsets.UTF_8);
     }
 }

@@ -20,7 +20,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import dev.kantor.platform.LocalPlatform;
 import dev.kantor.platform.PlatformConfig;
-import dev.kantor.platform.Services;
+import dev.kantor.topology.Services;
 import dev.kantor.testsupport.PackagedServices;
 
 /**

@@ -1,6 +1,5 @@
 package dev.kantor.testsupport;
 
-
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -80,6 +79,12 @@ public final class KafkaTestClient implements AutoCloseable {
     public java.util.concurrent.Future<org.apache.kafka.clients.producer.RecordMetadata> sendAsync(String topic, String key,
             SpecificRecordBase event) {
         return sendAsync(topic, key, serializer.serialize(topic, event), headersOf(event));
+    }
+
+    /** A header of a consumed record as text, or "" when it is absent. */
+    public static String header(ConsumerRecord<String, byte[]> record, String name) {
+        var header = record.headers().lastHeader(name);
+        return header == null ? "" : new String(header.value(), StandardCharsets.UTF_8);
     }
 
     /** The headers every Kantor producer gives an event: its event id and type. */

@@ -9,7 +9,7 @@ import java.util.Properties;
 import dev.kantor.platform.DatabaseRoles;
 import dev.kantor.platform.Endpoints;
 import dev.kantor.platform.LocalPlatform;
-import dev.kantor.platform.Services;
+import dev.kantor.topology.Services;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 
 /**

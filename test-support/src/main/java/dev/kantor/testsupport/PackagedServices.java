@@ -9,7 +9,7 @@ import dev.kantor.platform.Endpoints;
 import dev.kantor.platform.LocalPlatform;
 import dev.kantor.platform.Ports;
 import dev.kantor.platform.ServicePart;
-import dev.kantor.platform.Services;
+import dev.kantor.topology.Services;
 
 /**
  * Packaged services (JVM jars, or native executables with -Dkantor.native=true) on the local platform, each on a free

@@ -1,5 +1,6 @@
 package dev.kantor.account;
 
+import static dev.kantor.testsupport.KafkaTestClient.header;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -82,9 +83,9 @@ class AccountOpeningTest {
             AccountOpeningRequested invalid = request("carol", "XXX", "Holiday");
             kafka.send("account-requests", invalid.getAccountId(), invalid);
             ConsumerRecord<String, byte[]> dead = dlt.awaitRaw(r -> invalid.getAccountId().equals(r.key()), 1, WAIT).get(0);
-            assertTrue(header(dead, "dlt-reason").startsWith("invalid request: baseCurrency"), header(dead, "dlt-reason"));
-            assertEquals("account-requests", header(dead, "dlt-source-topic"));
-            assertEquals("account-service", header(dead, "dlt-consumer-group"));
+            assertTrue(header(dead, "dead-letter-reason").startsWith("invalid request: baseCurrency"), header(dead, "dead-letter-reason"));
+            assertEquals("account-requests", header(dead, "dead-letter-topic"));
+            assertEquals("account-service", header(dead, "dead-letter-consumer-group"));
             // The channel goes on: garbage goes to the DLT too, and the next valid request is served.
             kafka.sendRaw("account-requests", "garbage-" + invalid.getAccountId(), "not avro".getBytes(StandardCharsets.UTF_8),
                     java.util.Map.of());
@@ -92,7 +93,7 @@ class AccountOpeningTest {
             kafka.send("account-requests", valid.getAccountId(), valid);
             accounts.await(AccountOpened.class, a -> a.getAccountId().equals(valid.getAccountId()), 1, WAIT);
             ConsumerRecord<String, byte[]> garbage = dlt.awaitRaw(r -> ("garbage-" + invalid.getAccountId()).equals(r.key()), 1, WAIT).get(0);
-            assertTrue(header(garbage, "dlt-reason").startsWith("undecodable"), header(garbage, "dlt-reason"));
+            assertTrue(header(garbage, "dead-letter-reason").startsWith("undecodable"), header(garbage, "dead-letter-reason"));
             assertTrue(accounts.seen(AccountOpened.class, a -> a.getAccountId().equals(invalid.getAccountId())).isEmpty());
         }
     }
@@ -122,10 +123,5 @@ class AccountOpeningTest {
                 .setRequestId(UUID.randomUUID().toString()).setAccountId("acc-" + UUID.randomUUID())
                 .setUserId(user).setBaseCurrency(currency).setDisplayName(name)
                 .setRequestedAt(Instant.now().truncatedTo(ChronoUnit.MILLIS)).build();
-    }
-
-    static String header(ConsumerRecord<String, byte[]> record, String name) {
-        var header = record.headers().lastHeader(name);
-        return header == null ? "" : new String(header.value(), StandardCharsets.UTF_8);
     }
 }

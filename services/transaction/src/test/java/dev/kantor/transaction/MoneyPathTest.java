@@ -1,5 +1,6 @@
 package dev.kantor.transaction;
 
+import static dev.kantor.testsupport.KafkaTestClient.header;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -118,9 +119,9 @@ class MoneyPathTest {
             awaitApproved(approved, deposit);
             TransactionRequested copy = request(TransactionKind.DEPOSIT, "10.00", "EUR", null, deposit.getTransactionId());
             ConsumerRecord<String, byte[]> dead = dlt.awaitRaw(r -> header(r, "event-id").equals(copy.getEventId()), 1, WAIT).get(0);
-            assertTrue(header(dead, "dlt-reason").contains("functional duplicate"), header(dead, "dlt-reason"));
-            assertEquals("transaction-requests", header(dead, "dlt-source-topic"));
-            assertEquals("transaction-service", header(dead, "dlt-consumer-group"));
+            assertTrue(header(dead, "dead-letter-reason").contains("functional duplicate"), header(dead, "dead-letter-reason"));
+            assertEquals("transaction-requests", header(dead, "dead-letter-topic"));
+            assertEquals("transaction-service", header(dead, "dead-letter-consumer-group"));
             assertEquals(account, dead.key());
             TransactionApproved next = awaitApproved(approved, request(TransactionKind.DEPOSIT, "1.00", "EUR", null));
             assertEquals(List.of(money("11.00", "EUR")), next.getBalancesAfter());
@@ -141,8 +142,8 @@ class MoneyPathTest {
             List<ConsumerRecord<String, byte[]>> dead = dlt.awaitRaw(r -> account.equals(r.key()), 2, WAIT);
             assertEquals(List.of("garbage-" + account, "unknown-" + account), dead.stream().map(r -> header(r, "event-id")).toList());
             assertEquals(new String(garbage, StandardCharsets.UTF_8), new String(dead.get(0).value(), StandardCharsets.UTF_8));
-            dead.forEach(r -> assertTrue(header(r, "dlt-reason").startsWith("undecodable"), header(r, "dlt-reason")));
-            dead.forEach(r -> assertTrue(Long.parseLong(header(r, "dlt-source-offset")) >= 0));
+            dead.forEach(r -> assertTrue(header(r, "dead-letter-reason").startsWith("undecodable"), header(r, "dead-letter-reason")));
+            dead.forEach(r -> assertTrue(Long.parseLong(header(r, "dead-letter-offset")) >= 0));
         }
     }
 
@@ -183,10 +184,5 @@ class MoneyPathTest {
 
     static Money money(String amount, String currency) {
         return Amounts.money(amount, currency);
-    }
-
-    static String header(ConsumerRecord<String, byte[]> record, String name) {
-        var header = record.headers().lastHeader(name);
-        return header == null ? "" : new String(header.value(), StandardCharsets.UTF_8);
     }
 }

@@ -1,5 +1,6 @@
 package dev.kantor.wallet;
 
+import static dev.kantor.testsupport.KafkaTestClient.header;
 import static dev.kantor.wallet.WalletFixtures.account;
 import static dev.kantor.wallet.WalletFixtures.approved;
 import static dev.kantor.wallet.WalletFixtures.balances;
@@ -111,9 +112,9 @@ class WalletProjectionTest {
             await().atMost(WAIT).until(() -> api.wallet(user).map(WalletFixtures::balances),
                     b -> b.equals(Optional.of(Map.of("EUR", "61.00", "USD", "82.55"))));
             List<ConsumerRecord<String, byte[]>> dead = dlt.awaitRaw(r -> eur.equals(r.key()), 2, WAIT);
-            assertTrue(header(dead.get(0), "dlt-reason").startsWith("undecodable TransactionApproved"), header(dead.get(0), "dlt-reason"));
-            assertEquals("transactions", header(dead.get(0), "dlt-source-topic"));
-            assertEquals("wallet-service", header(dead.get(0), "dlt-consumer-group"));
+            assertTrue(header(dead.get(0), "dead-letter-reason").startsWith("undecodable TransactionApproved"), header(dead.get(0), "dead-letter-reason"));
+            assertEquals("transactions", header(dead.get(0), "dead-letter-topic"));
+            assertEquals("wallet-service", header(dead.get(0), "dead-letter-consumer-group"));
         }
     }
 
@@ -212,10 +213,5 @@ class WalletProjectionTest {
             assertEquals(before.get(user).get("valuation"), after.get("valuation"), user);
             assertEquals(before.get(user).get("baseCurrency"), after.get("baseCurrency"), user);
         }
-    }
-
-    static String header(ConsumerRecord<String, byte[]> record, String name) {
-        var header = record.headers().lastHeader(name);
-        return header == null ? "" : new String(header.value(), StandardCharsets.UTF_8);
     }
 }

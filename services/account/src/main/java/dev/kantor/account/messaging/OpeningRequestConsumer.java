@@ -1,46 +1,48 @@
 package dev.kantor.account.messaging;
 
 import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.eclipse.microprofile.reactive.messaging.Message;
-import org.jboss.logging.Logger;
 
 import dev.kantor.account.config.AccountConfig;
 import dev.kantor.account.domain.Opening;
 import dev.kantor.account.domain.OpeningRules;
 import dev.kantor.account.persistence.AccountStore;
 import dev.kantor.events.AccountOpeningRequested;
-import dev.kantor.service.messaging.DeadLetter;
-import dev.kantor.service.messaging.MessageContext;
+import dev.kantor.service.config.Market;
+import dev.kantor.service.messaging.ConsumerPipeline;
+import dev.kantor.service.messaging.ConsumerPipelines;
+import dev.kantor.service.messaging.DecodedBatch;
+import dev.kantor.service.messaging.Poison;
 import dev.kantor.service.messaging.PoisonRecordException;
-import dev.kantor.service.messaging.RecordDecoder;
+import dev.kantor.service.messaging.RecordHandler;
 import dev.kantor.service.messaging.SourceRecord;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.reactive.messaging.MutinyEmitter;
+import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
 /**
- * Turns an opening request into an account, in the order of the money path: decode and validate (poison and invalid
- * requests to account.dlt), one database transaction (AccountStore), announce AccountOpened and wait for the broker,
- * then ack. Transient failures are retried with back-off and never acked as done.
+ * Turns an opening request into an account, on the consumer pipeline: decode and validate (poison and invalid
+ * requests to account.dlt), one database transaction (AccountStore), AccountOpened announced, then ack. A request
+ * that conflicts with an account already opened is refused to account.dlt.
  */
 @ApplicationScoped
-public class OpeningRequestConsumer {
+public class OpeningRequestConsumer implements RecordHandler<AccountOpeningRequested, List<OpeningRequestConsumer.Stored>> {
 
-    /** kantor.retry.*: the back-off of every retry here. */
-    @jakarta.inject.Inject
-    dev.kantor.service.config.Backoff backoff;
+    @Inject
+    ConsumerPipelines pipelines;
 
-    @jakarta.inject.Inject
-    dev.kantor.service.config.Market market;
-
-    private static final Logger LOG = Logger.getLogger(OpeningRequestConsumer.class);
+    @Inject
+    @Channel("account-dlt")
+    MutinyEmitter<byte[]> deadLetters;
 
     @Inject
     AccountStore store;
@@ -52,77 +54,78 @@ public class OpeningRequestConsumer {
     AccountConfig config;
 
     @Inject
-    MeterRegistry metrics;
+    Market market;
 
     @Inject
-    @Channel("account-dlt")
-    MutinyEmitter<byte[]> deadLetters;
+    MeterRegistry metrics;
 
-    @ConfigProperty(name = "mp.messaging.incoming.account-requests.group.id")
-    String group;
-
-    @ConfigProperty(name = "mp.messaging.connector.smallrye-kafka.apicurio.registry.url")
-    String registry;
-
-    private RecordDecoder decoder;
-    private OpeningRules rules;
     private final Clock clock = Clock.systemUTC();
+    private OpeningRules rules;
+    private ConsumerPipeline<AccountOpeningRequested, List<Stored>> pipeline;
 
-    @jakarta.annotation.PostConstruct
+    @PostConstruct
     void init() {
-        decoder = new RecordDecoder(registry);
         rules = new OpeningRules(market.currencies(), config.displayNameMax());
+        pipeline = pipelines.create("account-requests", this, deadLetters);
     }
 
     @Incoming("account-requests")
     public Uni<Void> consume(Message<byte[]> message) {
-        // Deferred: a synchronous throw while setting up must still fail the Uni, so the record is nacked (smallrye#1726).
-        return Uni.createFrom().deferred(() -> {
-            MessageContext context = MessageContext.current();
-            SourceRecord record = SourceRecord.of(message);
-            return context.decode(() -> decode(record), backoff)
-                    .chain(decoded -> decoded.request() == null
-                            ? deadLetter(record, decoded.problem(), "dlt")
-                            : handle(context, record, decoded.request()))
-                    .chain(() -> Uni.createFrom().completionStage(message.ack()));
-        });
+        return pipeline.handle(message);
     }
 
-    private Uni<Void> handle(MessageContext context, SourceRecord record, AccountOpeningRequested request) {
-        Opening opening = new Opening(request.getRequestId(), request.getAccountId(), request.getUserId(),
-                request.getBaseCurrency(), request.getDisplayName());
-        Optional<String> violation = rules.violation(opening);
+    /** What the store made of one request. */
+    public record Stored(SourceRecord record, AccountStore.Result result) {
+    }
+
+    @Override
+    public AccountOpeningRequested decode(SourceRecord record) throws PoisonRecordException {
+        AccountOpeningRequested request = pipelines.decoder().decode(record, AccountOpeningRequested.class);
+        Optional<String> violation = rules.violation(opening(request));
         if (violation.isPresent()) {
-            return deadLetter(record, "invalid request: " + violation.get(), "invalid");
+            throw new PoisonRecordException("invalid request: " + violation.get(), null);
         }
-        return context.transaction("the account store", () -> store.open(request.getEventId(), opening, clock.instant()),
-                        backoff)
-                .chain(result -> switch (result) {
-                    case AccountStore.Result.Announce announce -> Uni.createFrom().deferred(() -> announcer.announce(announce.account()))
-                            .onFailure().invoke(e -> LOG.warnf("announcing %s failed, retrying: %s", announce.account().accountId, e))
-                            .onFailure().retry().withBackOff(backoff.initial(), backoff.max()).indefinitely()
-                            .invoke(() -> count(announce.repeated() ? "repeated" : "opened"));
-                    case AccountStore.Result.Conflict conflict -> deadLetter(record, conflict.reason(), "conflict");
-                });
+        return request;
     }
 
-    /** A decoded request, or why there is none. */
-    record Decoded(AccountOpeningRequested request, String problem) {
+    @Override
+    public Uni<List<Stored>> apply(DecodedBatch<AccountOpeningRequested> batch) {
+        List<Stored> stored = new ArrayList<>();
+        return batch.inOrder(request -> store.open(request.event().getEventId(), opening(request.event()), clock.instant())
+                        .invoke(result -> stored.add(new Stored(request.record(), result))))
+                .replaceWith(stored);
     }
 
-    private Decoded decode(SourceRecord record) {
-        try {
-            return new Decoded(decoder.decode(record, AccountOpeningRequested.class), null);
-        } catch (PoisonRecordException e) {
-            return new Decoded(null, e.getMessage());
+    @Override
+    public Uni<Void> publish(List<Stored> stored) {
+        List<Uni<Void>> announcements = new ArrayList<>();
+        for (Stored s : stored) {
+            if (s.result() instanceof AccountStore.Result.Announce announce) {
+                announcements.add(announcer.announce(announce.account())
+                        .invoke(() -> count(announce.repeated() ? "repeated" : "opened")));
+            }
         }
+        return announcements.isEmpty() ? Uni.createFrom().voidItem() : Uni.join().all(announcements).andFailFast().replaceWithVoid();
     }
 
-    private Uni<Void> deadLetter(SourceRecord record, String reason, String outcome) {
-        return DeadLetter.send(deadLetters, record, reason, null, group, backoff)
-                .invoke(() -> count(outcome));
+    @Override
+    public List<Poison> refused(List<Stored> stored) {
+        List<Poison> refused = new ArrayList<>();
+        for (Stored s : stored) {
+            if (s.result() instanceof AccountStore.Result.Conflict conflict) {
+                count("conflict");
+                refused.add(new Poison(s.record(), conflict.reason(), null));
+            }
+        }
+        return refused;
     }
 
+    private static Opening opening(AccountOpeningRequested request) {
+        return new Opening(request.getRequestId(), request.getAccountId(), request.getUserId(), request.getBaseCurrency(),
+                request.getDisplayName());
+    }
+
+    /** kantor.account.requests{outcome=opened|repeated|conflict}; dead letters are the pipeline's to count. */
     private void count(String outcome) {
         metrics.counter("kantor.account.requests", "outcome", outcome).increment();
     }

@@ -1,12 +1,8 @@
 package dev.kantor.service.messaging;
 
-import dev.kantor.service.config.Backoff;
-
 import java.util.concurrent.Callable;
 import java.util.concurrent.Executor;
 import java.util.function.Supplier;
-
-import org.jboss.logging.Logger;
 
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
@@ -18,8 +14,6 @@ import io.vertx.core.Vertx;
  * resumed after a retry's back-off on a timer thread, runs where Hibernate Reactive expects it (quarkus#34291).
  */
 public final class MessageContext {
-
-    private static final Logger LOG = Logger.getLogger(MessageContext.class);
 
     private final Context context;
     private final Executor executor;
@@ -51,24 +45,6 @@ public final class MessageContext {
     /** Runs blocking work on a worker thread and resumes on this context. */
     public <T> Uni<T> blocking(Callable<T> work) {
         return Uni.createFrom().completionStage(() -> context.executeBlocking(work, false).toCompletionStage());
-    }
-
-    /**
-     * Decodes on a worker thread (the registry client blocks on a schema cache miss) and resumes on this context.
-     * An unreachable registry ({@link TransientFailureException}) is retried with back-off, never dead-lettered;
-     * poison is for the caller's decode to report.
-     */
-    public <T> Uni<T> decode(Callable<T> work, Backoff backoff) {
-        return blocking(work)
-                .onFailure(TransientFailureException.class).invoke(e -> LOG.warnf("decoding failed, retrying: %s", e.getMessage()))
-                .onFailure(TransientFailureException.class).retry().withBackOff(backoff.initial(), backoff.max()).indefinitely();
-    }
-
-    /** One database transaction on this context, retried with back-off for as long as it fails. */
-    public <T> Uni<T> transaction(String what, Supplier<Uni<T>> work, Backoff backoff) {
-        return transaction(work)
-                .onFailure().invoke(e -> LOG.warnf("%s failed, retrying: %s", what, e.toString()))
-                .onFailure().retry().withBackOff(backoff.initial(), backoff.max()).indefinitely();
     }
 
     /** One database transaction on this context; a failure is the caller's to handle. */

@@ -10,14 +10,7 @@ public sealed interface Step<S> {
     record Publish<S>(StoredOutcome outcome, boolean redelivered) implements Step<S> {
     }
 
-    /**
-     * Send the request to the DLT: a functional duplicate (no cause), or, from the consumer, a record that could not
-     * be decoded (its cause).
-     */
-    record DeadLetter<S>(S source, String reason, Throwable cause) implements Step<S> {
-
-        public DeadLetter(S source, String reason) {
-            this(source, reason, null);
-        }
+    /** Send the request to the DLT: a functional duplicate of a transaction already decided. */
+    record DeadLetter<S>(S source, String reason) implements Step<S> {
     }
 }

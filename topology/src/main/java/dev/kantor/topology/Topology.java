@@ -1,4 +1,4 @@
-package dev.kantor.platform;
+package dev.kantor.topology;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -37,16 +37,16 @@ public record Topology(List<TopicSpec> topics) {
     public static Topology load() {
         try (InputStream in = Topology.class.getClassLoader().getResourceAsStream(RESOURCE)) {
             if (in == null) {
-                throw new PlatformException(RESOURCE + " is not on the class path");
+                throw new IllegalStateException(RESOURCE + " is not on the class path");
             }
             return new ObjectMapper(new YAMLFactory()).readValue(in, Topology.class);
         } catch (IOException e) {
-            throw new PlatformException("cannot read " + RESOURCE + ": " + e.getMessage(), e);
+            throw new IllegalStateException("cannot read " + RESOURCE + ": " + e.getMessage(), e);
         }
     }
 
     public TopicSpec topic(String name) {
         return topics.stream().filter(t -> t.name().equals(name)).findFirst()
-                .orElseThrow(() -> new PlatformException("no topic '" + name + "' in " + RESOURCE));
+                .orElseThrow(() -> new IllegalArgumentException("no topic '" + name + "' in " + RESOURCE));
     }
 }

@@ -1,4 +1,4 @@
-package dev.kantor.platform;
+package dev.kantor.topology;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -54,13 +54,5 @@ class TopologyTest {
                 assertTrue(keeps, projection + " is rebuilt from " + name + ", which deletes history: " + config);
             }
         }
-    }
-
-    @Test
-    void replicationFollowsTheNumberOfBrokers() {
-        assertEquals(new ReplicationProfile((short) 1, 1), ReplicationProfile.forBrokers(1));
-        assertEquals(new ReplicationProfile((short) 3, 2), ReplicationProfile.forBrokers(3));
-        TopologyApplier applier = new TopologyApplier(null, ReplicationProfile.forBrokers(3));
-        assertEquals("2", applier.desiredConfig(topology.topic("transactions")).get("min.insync.replicas"));
     }
 }

@@ -1,4 +1,4 @@
-package dev.kantor.platform;
+package dev.kantor.topology;
 
 import java.util.Collections;
 import java.util.LinkedHashMap;

@@ -1,4 +1,4 @@
-package dev.kantor.platform;
+package dev.kantor.topology;
 
 import java.io.IOException;
 import java.io.Reader;
@@ -19,7 +19,7 @@ public record ServiceChannels(String service, Set<String> reads, Set<String> wri
 
     /** The channels of a service of this checkout (services/NAME/src/main/resources/application.properties). */
     public static ServiceChannels of(String service) {
-        return of(service, PlatformConfig.projectRoot().resolve("services/" + service + "/src/main/resources/application.properties"));
+        return of(service, ProjectRoot.find().resolve("services/" + service + "/src/main/resources/application.properties"));
     }
 
     public static ServiceChannels of(String service, Path applicationProperties) {

@@ -1,4 +1,4 @@
-package dev.kantor.platform;
+package dev.kantor.topology;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -17,7 +17,7 @@ class ServicesTest {
 
     @Test
     void everyServiceOfTheCheckoutIsListedWithItsOwnPort() throws IOException {
-        Path services = PlatformConfig.projectRoot().resolve("services");
+        Path services = ProjectRoot.find().resolve("services");
         TreeMap<String, Integer> declared = new TreeMap<>();
         try (Stream<Path> dirs = Files.list(services)) {
             for (Path dir : dirs.filter(d -> Files.isRegularFile(d.resolve("src/main/resources/application.properties"))).toList()) {
