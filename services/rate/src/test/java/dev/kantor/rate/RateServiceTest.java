@@ -66,6 +66,20 @@ class RateServiceTest {
     }
 
     @Test
+    void whatTheFrameworkRefusesIsAProblemBodyToo() throws Exception {
+        HttpResponse<String> nowhere = get(rates.toString().replace("/rates", "/nowhere"));
+        assertEquals(404, nowhere.statusCode());
+        assertEquals("application/problem+json", nowhere.headers().firstValue("Content-Type").orElse("").split(";")[0]);
+        assertTrue(nowhere.body().contains("see /q/openapi"), nowhere.body());
+        HttpResponse<String> posted = HTTP.send(HttpRequest.newBuilder(URI.create(rates.toString()))
+                .POST(HttpRequest.BodyPublishers.ofString("{}")).header("Content-Type", "application/json").build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(405, posted.statusCode());
+        assertEquals("application/problem+json", posted.headers().firstValue("Content-Type").orElse("").split(";")[0]);
+        assertTrue(posted.body().contains("\"status\":405"), posted.body());
+    }
+
+    @Test
     void theApiIsDocumented() throws Exception {
         HttpResponse<String> openapi = get(rates.toString().replace("/rates", "/q/openapi"));
         assertEquals(200, openapi.statusCode());

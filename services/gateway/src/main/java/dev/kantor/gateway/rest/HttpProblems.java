@@ -1,6 +1,9 @@
 package dev.kantor.gateway.rest;
 
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
 import dev.kantor.service.rest.Problem;
+import io.quarkus.runtime.configuration.MemorySize;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.json.Json;
 import io.vertx.ext.web.Router;
@@ -16,8 +19,12 @@ import jakarta.inject.Singleton;
 @Singleton
 public class HttpProblems {
 
-    /** The same limit as quarkus.http.limits.max-body-size, which refuses larger bodies without a body of its own. */
-    static final long MAX_BODY = 16 * 1024;
+    /** quarkus.http.limits.max-body-size, which on its own refuses larger bodies without a body of its own. */
+    private final long maxBody;
+
+    HttpProblems(@ConfigProperty(name = "quarkus.http.limits.max-body-size") MemorySize maxBody) {
+        this.maxBody = maxBody.asLongValue();
+    }
 
     void install(@Observes Router router) {
         router.route().order(Integer.MIN_VALUE).handler(this::bodySize);
@@ -31,7 +38,7 @@ public class HttpProblems {
     /** A declared Content-Length over the limit, refused here first; a chunked body over it is cut by Quarkus (413). */
     private void bodySize(RoutingContext context) {
         String length = context.request().getHeader(HttpHeaders.CONTENT_LENGTH);
-        if (length != null && length.length() < 19 && length.chars().allMatch(Character::isDigit) && Long.parseLong(length) > MAX_BODY) {
+        if (length != null && length.length() < 19 && length.chars().allMatch(Character::isDigit) && Long.parseLong(length) > maxBody) {
             context.response().putHeader(HttpHeaders.CONNECTION, "close");
             context.fail(413);
             return;
@@ -53,7 +60,7 @@ public class HttpProblems {
             default -> null;
         };
         String detail = switch (status) {
-            case 413 -> "the body is larger than this API takes (16 KiB)";
+            case 413 -> "the body is larger than this API takes (" + maxBody / 1024 + " KiB)";
             case 400 -> "the request could not be read";
             default -> io.netty.handler.codec.http.HttpResponseStatus.valueOf(status).reasonPhrase();
         };

@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import dev.kantor.service.rest.Problems;
 import dev.kantor.gateway.domain.FieldError;
 
 /**
@@ -57,7 +58,7 @@ final class JsonBody {
         for (Iterator<String> names = root.fieldNames(); names.hasNext(); ) {
             String name = names.next();
             if (!fields.contains(name)) {
-                throw new FieldError(name, "this request has no field " + ProblemMapper.quoted(name)
+                throw new FieldError(name, "this request has no field " + Problems.quoted(name)
                         + " (it has " + fields.stream().sorted().toList() + ")");
             }
         }

@@ -7,6 +7,7 @@ import java.util.Set;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 
+import dev.kantor.service.rest.ClientError;
 import dev.kantor.gateway.config.GatewayConfig;
 import dev.kantor.gateway.config.IdentityProviderCheck;
 import dev.kantor.gateway.domain.FieldError;
@@ -43,7 +44,7 @@ public class SignInResource {
     public Map<String, String> signIn(byte[] body) {
         // The profile too, not only the switch: a prod gateway never signs, even if the switch was turned on by mistake.
         if (!config.devSignIn() || !IdentityProviderCheck.devProfile(ConfigUtils.getProfiles()) || issuer.isEmpty()) {
-            throw ProblemMapper.notFound(null, "the dev sign-in is switched off");
+            throw ClientError.notFound(null, "the dev sign-in is switched off");
         }
         String user = JsonBody.parse(body, Set.of("user")).text("user");
         boolean anyone = config.demoUsers().contains("*") && user != null && user.matches("[a-z0-9-]{1,64}");

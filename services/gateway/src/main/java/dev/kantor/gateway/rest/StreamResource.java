@@ -5,6 +5,8 @@ import java.util.List;
 
 import org.eclipse.microprofile.openapi.annotations.Operation;
 
+import dev.kantor.service.rest.ClientError;
+import dev.kantor.service.rest.Problems;
 import dev.kantor.gateway.domain.FieldError;
 import dev.kantor.gateway.persistence.Feed;
 import dev.kantor.gateway.persistence.LatestRate;
@@ -53,7 +55,7 @@ public class StreamResource {
     public Multi<OutboundSseEvent> stream(@PathParam("stream") String stream, @HeaderParam("Last-Event-ID") String lastEventId,
             @Context Sse sse) {
         if (!List.of("transactions", "wallet", "rates").contains(stream)) {
-            throw ProblemMapper.notFound("stream", "no stream " + ProblemMapper.quoted(stream) + " (transactions, wallet, rates)");
+            throw ClientError.notFound("stream", "no stream " + Problems.quoted(stream) + " (transactions, wallet, rates)");
         }
         Long resumeAfter = lastEventId == null || lastEventId.isBlank() ? null : parse(lastEventId);
         String caller = identity.user();

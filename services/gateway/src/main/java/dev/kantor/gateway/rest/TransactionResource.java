@@ -8,6 +8,8 @@ import java.util.UUID;
 
 import org.eclipse.microprofile.openapi.annotations.Operation;
 
+import dev.kantor.service.rest.ClientError;
+import dev.kantor.service.rest.Problems;
 import dev.kantor.gateway.config.Failpoint;
 import dev.kantor.gateway.config.GatewayConfig;
 import dev.kantor.gateway.domain.RequestRules;
@@ -80,7 +82,7 @@ public class TransactionResource {
         String idempotencyKey = key != null ? key : UUID.randomUUID().toString();
         return Panache.withTransaction(() -> OwnedAccount.<OwnedAccount>findById(form.accountId()).chain(account -> {
                     if (account == null || !account.userId.equals(user)) {
-                        return Uni.createFrom().failure(ProblemMapper.notFound("accountId", "no account " + form.accountId()));
+                        return Uni.createFrom().failure(ClientError.notFound("accountId", "no account " + form.accountId()));
                     }
                     return TransactionRequest.<TransactionRequest>find("userId = ?1 and idempotencyKey = ?2", user, idempotencyKey)
                             .firstResult().chain(existing -> existing != null ? same(existing, form) : create(user, idempotencyKey, form));
@@ -137,7 +139,7 @@ public class TransactionResource {
     public Uni<Map<String, Object>> status(@PathParam("transactionId") String transactionId) {
         if (!RequestRules.isId(transactionId)) {
             // Not an id this gateway ever gave out; also keeps bytes PostgreSQL refuses (NUL) away from the query.
-            return Uni.createFrom().failure(ProblemMapper.notFound("transactionId", "no transaction " + ProblemMapper.quoted(transactionId)));
+            return Uni.createFrom().failure(ClientError.notFound("transactionId", "no transaction " + Problems.quoted(transactionId)));
         }
         String user = identity.user();
         return TransactionOutcome.<TransactionOutcome>findById(transactionId).chain(outcome -> {
@@ -146,7 +148,7 @@ public class TransactionResource {
             }
             return TransactionRequest.<TransactionRequest>findById(transactionId).map(request -> {
                 if (request == null || !request.userId.equals(user)) {
-                    throw ProblemMapper.notFound("transactionId", "no transaction " + transactionId);
+                    throw ClientError.notFound("transactionId", "no transaction " + transactionId);
                 }
                 Map<String, Object> json = accepted(request);
                 json.put("accountId", request.accountId);

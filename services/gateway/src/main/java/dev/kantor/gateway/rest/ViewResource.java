@@ -5,6 +5,7 @@ import java.util.Map;
 
 import org.eclipse.microprofile.openapi.annotations.Operation;
 
+import dev.kantor.service.rest.ClientError;
 import dev.kantor.gateway.persistence.LatestRate;
 import dev.kantor.gateway.persistence.WalletSnapshot;
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
@@ -33,7 +34,7 @@ public class ViewResource {
     public Uni<Map<String, Object>> wallet() {
         return WalletSnapshot.<WalletSnapshot>findById(identity.user()).map(wallet -> {
             if (wallet == null) {
-                throw ProblemMapper.notFound(null, "no wallet yet for " + identity.user());
+                throw ClientError.notFound(null, "no wallet yet for " + identity.user());
             }
             return new JsonObject(wallet.payload).getMap();
         });

@@ -6,12 +6,12 @@ import java.util.List;
 
 import org.jboss.resteasy.reactive.RestStreamElementType;
 
+import dev.kantor.service.rest.ClientError;
 import dev.kantor.rate.domain.LatestRates;
 import dev.kantor.rate.messaging.QuotePublisher;
 import io.smallrye.mutiny.Multi;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.GET;
-import jakarta.ws.rs.NotFoundException;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
@@ -41,13 +41,13 @@ public class RateResource {
     public RateView one(@PathParam("base") String base, @PathParam("quote") String quote) {
         String pair = currency("base", base) + "/" + currency("quote", quote);
         return latest.of(pair).map(q -> RateView.of(q, clock.instant()))
-                .orElseThrow(() -> new NotFoundException("no rate for " + pair));
+                .orElseThrow(() -> ClientError.notFound(null, "no rate for " + pair));
     }
 
     private static String currency(String field, String value) {
         String code = value.toUpperCase(java.util.Locale.ROOT);
         if (!code.matches("[A-Z]{3}")) {
-            throw new ProblemMapper.InvalidParameterException(field, field + " must be a three-letter ISO 4217 code, was '" + value + "'");
+            throw ClientError.badRequest(field, field + " must be a three-letter ISO 4217 code, was '" + value + "'");
         }
         return code;
     }
