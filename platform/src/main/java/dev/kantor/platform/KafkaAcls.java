@@ -79,6 +79,33 @@ public final class KafkaAcls {
         });
         admin.alterUserScramCredentials(users).all().get(60, TimeUnit.SECONDS);
         admin.createAcls(acls).all().get(60, TimeUnit.SECONDS);
+        awaitApplied(admin, services.keySet(), acls);
+    }
+
+    /**
+     * The admin calls complete when the controller has the records; a broker applies them a moment later, and a
+     * service that logs in within that moment is refused as a stranger. Waits (bounded) until the broker answering
+     * describes every user and every ACL.
+     */
+    private static void awaitApplied(Admin admin, java.util.Set<String> users, List<AclBinding> acls) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (true) {
+            java.util.Set<String> known = new java.util.HashSet<>();
+            try {
+                known.addAll(admin.describeUserScramCredentials(new ArrayList<>(users)).users().get(30, TimeUnit.SECONDS));
+            } catch (java.util.concurrent.ExecutionException notYet) {
+                // A user the broker does not know yet is an error of the call, not an empty answer.
+            }
+            java.util.Collection<AclBinding> applied = admin.describeAcls(org.apache.kafka.common.acl.AclBindingFilter.ANY)
+                    .values().get(30, TimeUnit.SECONDS);
+            if (known.containsAll(users) && applied.containsAll(acls)) {
+                return;
+            }
+            if (System.nanoTime() - deadline > 0) {
+                throw new PlatformException("the broker has not applied the users and ACLs within 60 s");
+            }
+            Thread.sleep(100); // polling the broker's metadata; nothing to wait on instead
+        }
     }
 
     private static AclBinding allow(ResourceType type, String name, String principal, AclOperation operation) {
