@@ -70,13 +70,39 @@ public final class EventSerializer implements Serializer<SpecificRecord> {
         if (event == null) {
             return null;
         }
-        Schema schema = event.getSchema();
+        return framed(topic, event.getSchema(), out -> writeAvro(event, out));
+    }
+
+    /**
+     * A record written with a schema of its own, such as a released version an older producer still writes (the
+     * schema must be registered under the topic: its id goes in the header). Decimals and timestamps as BigDecimal
+     * and Instant.
+     */
+    public byte[] serializeGeneric(String topic, org.apache.avro.generic.GenericRecord record) {
+        return framed(topic, record.getSchema(), out -> {
+            org.apache.avro.generic.GenericData model = new org.apache.avro.generic.GenericData();
+            model.addLogicalTypeConversion(new org.apache.avro.Conversions.DecimalConversion());
+            model.addLogicalTypeConversion(new org.apache.avro.data.TimeConversions.TimestampMillisConversion());
+            BinaryEncoder encoder = EncoderFactory.get().directBinaryEncoder(out, null);
+            new org.apache.avro.generic.GenericDatumWriter<org.apache.avro.generic.GenericRecord>(record.getSchema(), model)
+                    .write(record, encoder);
+            encoder.flush();
+        });
+    }
+
+    /** Writes Avro binary to a stream. */
+    private interface Body {
+        void write(OutputStream out) throws IOException;
+    }
+
+    /** The wire format: magic byte 0, the schema's registry id under the topic, then the Avro binary. */
+    private byte[] framed(String topic, Schema schema, Body body) {
         int id = ids.computeIfAbsent(new Key(topic, schema), key -> lookup(topic, schema));
         try {
             ByteArrayOutputStream out = new ByteArrayOutputStream(128);
             out.write(0);
             out.write(ByteBuffer.allocate(4).putInt(id).array());
-            writeAvro(event, out);
+            body.write(out);
             return out.toByteArray();
         } catch (IOException | RuntimeException e) {
             throw new SerializationException("cannot write " + schema.getFullName() + " to " + topic + ": " + e, e);
@@ -105,7 +131,7 @@ public final class EventSerializer implements Serializer<SpecificRecord> {
         try {
             response = http.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(10))
                     .header("Content-Type", "application/json")
-                    .POST(HttpRequest.BodyPublishers.ofString(schema.toString())).build(), HttpResponse.BodyHandlers.ofString());
+                    .POST(HttpRequest.BodyPublishers.ofString(EventCatalog.canonical(schema))).build(), HttpResponse.BodyHandlers.ofString());
         } catch (IOException e) {
             throw new SerializationException("schema registry unreachable at " + registry + ": " + e, e);
         } catch (InterruptedException e) {

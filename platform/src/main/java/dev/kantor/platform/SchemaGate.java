@@ -31,8 +31,22 @@ public final class SchemaGate {
         this.registry = registry;
     }
 
-    /** A schema and the registry artifact it is registered under. */
-    public record Subject(String artifactId, Schema schema) {
+    /**
+     * A schema and the registry artifact it is registered under, with the earlier versions producers may still write
+     * (oldest first): they are registered before it, so a registry holds every version a client may send by its id.
+     */
+    public record Subject(String artifactId, Schema schema, List<Schema> released) {
+
+        public Subject(String artifactId, Schema schema) {
+            this(artifactId, schema, List.of());
+        }
+
+        /** Every version to register, in order: the released ones, then the current. */
+        List<Schema> versions() {
+            List<Schema> all = new ArrayList<>(released);
+            all.add(schema);
+            return all;
+        }
     }
 
     /** The subjects of the declared topology: each topic's value schema from the events jar. */
@@ -41,7 +55,8 @@ public final class SchemaGate {
         for (Topology.TopicSpec topic : topology.topics()) {
             topic.valueSchemaName().ifPresent(name -> subjects.add(new Subject(topic.valueArtifactId(),
                     EventCatalog.schema(name).orElseThrow(() -> new PlatformException(
-                            "topic " + topic.name() + " declares value schema " + name + ", which avro-idl does not define")))));
+                            "topic " + topic.name() + " declares value schema " + name + ", which avro-idl does not define")),
+                    EventCatalog.released(name))));
         }
         return subjects;
     }
@@ -50,13 +65,21 @@ public final class SchemaGate {
     public List<String> check(List<Subject> subjects) {
         List<String> problems = new ArrayList<>();
         for (Subject subject : subjects) {
+            // Each version must be able to follow the one before it, wherever the registry stands.
+            List<Schema> versions = subject.versions();
+            for (int v = 1; v < versions.size(); v++) {
+                for (String p : incompatibilities(versions.get(v), versions.get(v - 1))) {
+                    problems.add("schema " + subject.artifactId() + " version " + (v + 1) + " of this checkout is incompatible with"
+                            + " its version " + v + " under " + RULE + ": " + p);
+                }
+            }
             Optional<SchemaRegistryClient.Version> latest = registry.latest(subject.artifactId());
             if (latest.isEmpty()) {
                 continue;
             }
             Schema registered = new Schema.Parser().parse(latest.get().content());
             List<String> local = incompatibilities(subject.schema(), registered);
-            List<String> remote = registry.dryRun(subject.artifactId(), subject.schema().toString());
+            List<String> remote = registry.dryRun(subject.artifactId(), EventCatalog.canonical(subject.schema()));
             if (!local.isEmpty() || !remote.isEmpty()) {
                 String head = "schema " + subject.artifactId() + " (" + subject.schema().getFullName()
                         + ") is incompatible with registered version " + latest.get().version() + " under " + RULE + ": ";
@@ -69,14 +92,28 @@ public final class SchemaGate {
         return problems;
     }
 
-    /** Sets the rule, checks all, and registers all only if every one passes. */
+    /**
+     * Sets the rule, checks all, and registers all only if every one passes: each subject's released versions, then
+     * its current one, in the canonical form other languages write (EventCatalog.canonical), and the rule on each
+     * subject too (a Confluent-compatible client reads a subject's level, not the global one). Returns the current
+     * version of each subject.
+     */
     public List<SchemaRegistryClient.Version> checkAndRegister(List<Subject> subjects) {
         registry.setGlobalCompatibility(RULE);
         List<String> problems = check(subjects);
         if (!problems.isEmpty()) {
             throw new IncompatibleSchemaException(problems);
         }
-        return subjects.stream().map(s -> registry.register(s.artifactId(), s.schema().toString())).toList();
+        List<SchemaRegistryClient.Version> current = new ArrayList<>();
+        for (Subject subject : subjects) {
+            SchemaRegistryClient.Version version = null;
+            for (Schema schema : subject.versions()) {
+                version = registry.register(subject.artifactId(), EventCatalog.canonical(schema));
+            }
+            registry.setArtifactCompatibility(subject.artifactId(), RULE);
+            current.add(version);
+        }
+        return current;
     }
 
     /** What stops a candidate from replacing the registered schema, each naming the field concerned. */

@@ -46,6 +46,35 @@ public final class SchemaRegistryClient {
         }
     }
 
+    /** Sets an artifact's own COMPATIBILITY rule (the artifact must exist). */
+    public void setArtifactCompatibility(String artifactId, String level) {
+        ObjectNode rule = JSON.createObjectNode().put("ruleType", "COMPATIBILITY").put("config", level);
+        HttpResponse<String> current = send("GET", artifact(artifactId) + "/rules/COMPATIBILITY", null);
+        if (current.statusCode() == 404) {
+            expect(send("POST", artifact(artifactId) + "/rules", rule), 204, "create the COMPATIBILITY rule of " + artifactId);
+        } else if (!level.equals(read(current).path("config").asText())) {
+            expect(send("PUT", artifact(artifactId) + "/rules/COMPATIBILITY", rule), 200, "update the COMPATIBILITY rule of " + artifactId);
+        }
+    }
+
+    /** An artifact's own COMPATIBILITY rule, NONE when it has none. */
+    public String artifactCompatibility(String artifactId) {
+        HttpResponse<String> current = send("GET", artifact(artifactId) + "/rules/COMPATIBILITY", null);
+        return current.statusCode() == 404 ? "NONE" : read(current).path("config").asText();
+    }
+
+    /** The content of every version of an artifact, oldest first. */
+    public List<String> versions(String artifactId) {
+        JsonNode list = read(expect(send("GET", artifact(artifactId) + "/versions?order=asc&orderby=createdOn&limit=100", null), 200,
+                "list the versions of " + artifactId));
+        List<String> contents = new ArrayList<>();
+        for (JsonNode v : list.path("versions")) {
+            contents.add(expect(send("GET", artifact(artifactId) + "/versions/" + v.path("version").asText() + "/content", null), 200,
+                    "read a version of " + artifactId).body());
+        }
+        return contents;
+    }
+
     public String globalCompatibility() {
         HttpResponse<String> current = send("GET", "/admin/rules/COMPATIBILITY", null);
         return current.statusCode() == 404 ? "NONE" : read(current).path("config").asText();

@@ -1,11 +1,15 @@
 package dev.kantor.platform;
 
+import dev.kantor.events.EventCatalog;
+import dev.kantor.events.TransactionRequested;
 import dev.kantor.topology.Topology;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 
@@ -39,10 +43,38 @@ class SchemaGateIT {
         assertEquals("BACKWARD", registry.globalCompatibility());
         for (SchemaGate.Subject subject : SchemaGate.subjects(Topology.load())) {
             SchemaRegistryClient.Version latest = registry.latest(subject.artifactId()).orElseThrow();
-            assertEquals(subject.schema(), new Schema.Parser().parse(latest.content()), subject.artifactId());
+            assertEquals(EventCatalog.canonical(subject.schema()), EventCatalog.canonical(new Schema.Parser().parse(latest.content())),
+                    subject.artifactId());
+            assertFalse(latest.content().contains("avro.java.string"), "what other languages write, not Java's own property");
+            assertEquals("BACKWARD", registry.artifactCompatibility(subject.artifactId()), "the rule on the subject itself");
         }
         // And the contracts in this checkout still pass against what is registered.
         assertEquals(List.of(), new SchemaGate(registry).check(SchemaGate.subjects(Topology.load())));
+    }
+
+    @Test
+    void theRegistryHoldsEveryReleasedVersionBeforeTheCurrentOne() {
+        // A v1 producer still writes TransactionRequested by its v1 id while v2 is current (issue: contracts v2).
+        List<String> versions = registry.versions("transaction-requests-value");
+        List<String> expected = new ArrayList<>();
+        EventCatalog.released("dev.kantor.events.TransactionRequested").forEach(v -> expected.add(EventCatalog.canonical(v)));
+        expected.add(EventCatalog.canonical(TransactionRequested.getClassSchema()));
+        assertTrue(expected.size() >= 2, "v1 is released and v2 current");
+        List<String> held = versions.stream().map(v -> EventCatalog.canonical(new Schema.Parser().parse(v))).toList();
+        assertTrue(held.containsAll(expected), "held " + held.size() + " versions");
+        assertTrue(held.indexOf(expected.get(0)) < held.lastIndexOf(expected.get(expected.size() - 1)), "v1 before v2");
+    }
+
+    @Test
+    void aConfluentCompatibleClientSeesTheRuleOnEverySubject() throws Exception {
+        String base = LocalPlatform.fromEnvironment().ensureRunning().registryUrl();
+        for (SchemaGate.Subject subject : SchemaGate.subjects(Topology.load())) {
+            java.net.http.HttpResponse<String> config = java.net.http.HttpClient.newHttpClient().send(
+                    java.net.http.HttpRequest.newBuilder(java.net.URI.create(base + "/apis/ccompat/v7/config/" + subject.artifactId())).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, config.statusCode(), config.body());
+            assertTrue(config.body().contains("\"BACKWARD\""), subject.artifactId() + ": " + config.body());
+        }
     }
 
     @Test

@@ -38,15 +38,8 @@ public final class Browser implements AutoCloseable {
     }
 
     /** Installs Debian's chromium and chromium-driver if they are missing (the tests run as root on CI machines). */
-    public static synchronized void ensureInstalled() {
-        if (Files.isExecutable(CHROMIUM) && Files.isExecutable(DRIVER)) {
-            return;
-        }
-        run(List.of("apt-get", "update"));
-        run(List.of("apt-get", "install", "-y", "--no-install-recommends", "chromium", "chromium-driver"));
-        if (!Files.isExecutable(CHROMIUM) || !Files.isExecutable(DRIVER)) {
-            throw new IllegalStateException("chromium and chromium-driver could not be installed with apt-get");
-        }
+    public static void ensureInstalled() {
+        DebianPackages.ensure(() -> Files.isExecutable(CHROMIUM) && Files.isExecutable(DRIVER), "chromium", "chromium-driver");
     }
 
     /** A new headless browser with a phone-sized window and an empty profile. */
@@ -125,20 +118,6 @@ public final class Browser implements AutoCloseable {
             return json;
         } catch (IOException e) {
             throw new IllegalStateException(method + " " + uri + " failed", e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
-    }
-
-    private static void run(List<String> command) {
-        try {
-            Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-            if (process.waitFor() != 0) {
-                throw new IllegalStateException(String.join(" ", command) + " exited with " + process.exitValue());
-            }
-        } catch (IOException e) {
-            throw new IllegalStateException(String.join(" ", command) + " could not run", e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);

@@ -62,6 +62,15 @@ public final class KafkaTestClient implements AutoCloseable {
         sendRaw(topic, key, serializer.serialize(topic, event), headersOf(event));
     }
 
+    /**
+     * A record written with its own schema, as an older producer writes it (a released version, by its registry id),
+     * with the event-id header of its eventId field.
+     */
+    public void send(String topic, String key, org.apache.avro.generic.GenericRecord record) {
+        sendRaw(topic, key, serializer.serializeGeneric(topic, record), Map.of(dev.kantor.events.EventHeaders.EVENT_ID,
+                String.valueOf(record.get("eventId")), dev.kantor.events.EventHeaders.EVENT_TYPE, record.getSchema().getName()));
+    }
+
     /** An event in the wire format of the given topic's schema, for sending somewhere it does not belong. */
     public byte[] encode(String topic, SpecificRecordBase event) {
         return serializer.serialize(topic, event);

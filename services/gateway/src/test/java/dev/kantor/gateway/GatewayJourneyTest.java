@@ -23,6 +23,7 @@ import org.junit.jupiter.api.Test;
 import com.fasterxml.jackson.databind.JsonNode;
 
 import dev.kantor.events.RateQuoted;
+import dev.kantor.events.TransactionApproved;
 import dev.kantor.events.TransactionRequested;
 import dev.kantor.testsupport.Browser;
 import dev.kantor.testsupport.GatewayClient;
@@ -43,6 +44,7 @@ import io.quarkus.test.junit.QuarkusTest;
 class GatewayJourneyTest {
 
     static final Duration WAIT = Duration.ofSeconds(90);
+    static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
     static PackagedServices services;
     static KafkaTestClient kafka;
 
@@ -100,7 +102,7 @@ class GatewayJourneyTest {
     }
 
     @Test
-    void theWholeJourneyThroughRestAndSse() {
+    void theWholeJourneyThroughRestAndSse() throws Exception {
         // A user of its own, so that the wallet starts empty (the demo users keep theirs across runs).
         GatewayClient alice = GatewayClient.signIn(base, "journey-" + UUID.randomUUID().toString().substring(0, 8));
         kafka.send("rates", "EUR/USD", rate("EUR", "USD", "1.0850"));
@@ -125,13 +127,17 @@ class GatewayJourneyTest {
             String exchange = alice.transact(Map.of("accountId", account, "kind", "EXCHANGE", "amount", "50.00", "currency", "EUR",
                     "targetCurrency", "USD"), UUID.randomUUID().toString(), 202).get("transactionId").asText();
             SseClient.Event exchanged = outcomes.await(e -> e.data().contains(exchange), WAIT);
-            assertTrue(exchanged.data().contains("\"54.25\"") && exchanged.data().contains("\"USD\""), exchanged.data());
+            // At the rate the transaction service holds when it decides: 1.0850, or a newer one another test sent.
+            JsonNode made = JSON.readTree(exchanged.data());
+            BigDecimal bought = new BigDecimal("50.00").multiply(new BigDecimal(made.get("rate").asText())).setScale(2, RoundingMode.HALF_EVEN);
+            assertEquals("USD", made.get("credited").get("currency").asText(), exchanged.data());
+            assertEquals(bought.toPlainString(), made.get("credited").get("amount").asText(), exchanged.data());
 
             String tooMuch = alice.transact(Map.of("accountId", account, "kind", "WITHDRAWAL", "amount", "1000.00", "currency", "EUR"),
                     UUID.randomUUID().toString(), 202).get("transactionId").asText();
             SseClient.Event rejected = outcomes.await(e -> e.data().contains(tooMuch), WAIT);
             assertTrue(rejected.data().contains("INSUFFICIENT_FUNDS"), rejected.data());
-            wallet.await(e -> e.data().contains("\"54.25\""), WAIT);
+            wallet.await(e -> e.data().contains("\"" + bought.toPlainString() + "\""), WAIT);
         }
     }
 
@@ -184,7 +190,8 @@ class GatewayJourneyTest {
             assertTrue(bobsWallet.events().stream().noneMatch(e -> e.data().contains("\"alice\"")), "bob's wallet stream is bob's");
         }
         GatewayClient anonymous = GatewayClient.anonymous(base);
-        for (String path : List.of("/api/accounts", "/api/wallet", "/api/rates", "/api/transactions/x", "/api/stream/transactions")) {
+        for (String path : List.of("/api/accounts", "/api/wallet", "/api/rates", "/api/transactions/x", "/api/stream/transactions",
+                "/api/quotes?from=EUR&to=USD&amount=1")) {
             anonymous.get(path, 401);
         }
         GatewayClient forged = GatewayClient.withToken(base, "eyJhbGciOiJub25lIn0.eyJ1cG4iOiJhbGljZSJ9.");
@@ -196,7 +203,7 @@ class GatewayJourneyTest {
         GatewayClient anonymous = GatewayClient.anonymous(base);
         String openapi = anonymous.getText("/q/openapi?format=json", 200);
         for (String path : List.of("/api/sign-in", "/api/accounts", "/api/transactions", "/api/transactions/{transactionId}",
-                "/api/wallet", "/api/rates", "/api/stream/{stream}")) {
+                "/api/wallet", "/api/rates", "/api/stream/{stream}", "/api/quotes")) {
             assertTrue(openapi.contains("\"" + path + "\""), path + " is documented");
         }
         assertTrue(anonymous.getText("/q/swagger-ui/", 200).contains("swagger"), "Swagger UI is served");
@@ -234,6 +241,93 @@ class GatewayJourneyTest {
             assertEquals(List.of(valid), requests.seen(TransactionRequested.class, r -> r.getAccountId().equals(account)).stream()
                     .map(r -> r.getTransactionId()).toList(), "only the valid request reached the topic");
         }
+    }
+
+    /**
+     * An exchange at a firm quote (contract v2): made at the transaction service's rate while that is not worse for
+     * the user than the quote beyond the tolerance, rejected with RATE_MOVED, naming both rates, once it is. EUR/GBP
+     * is this test's own pair, so that moving it disturbs no other test.
+     */
+    @Test
+    void anExchangeAtAFirmQuoteIsHonouredUntilTheRateMovesAgainstTheUser() {
+        GatewayClient bob = GatewayClient.signIn(base, "quote-" + UUID.randomUUID().toString().substring(0, 8));
+        kafka.send("rates", "EUR/GBP", rate("EUR", "GBP", "0.8500"));
+        String account = bob.openAccount("EUR", "Quotes " + UUID.randomUUID());
+        String deposit = bob.transact(Map.of("accountId", account, "kind", "DEPOSIT", "amount", "100.00", "currency", "EUR"),
+                UUID.randomUUID().toString(), 202).get("transactionId").asText();
+        await().atMost(WAIT).until(() -> "APPROVED".equals(bob.get("/api/transactions/" + deposit, 200).path("status").asText()));
+
+        JsonNode quote = await().atMost(WAIT).ignoreExceptions()
+                .until(() -> bob.get("/api/quotes?from=EUR&to=GBP&amount=50.00", 200), q -> q.get("rate").asText().equals("0.85"));
+        assertEquals("42.50", quote.get("amountReceived").asText());
+        assertTrue(quote.get("rateAgeMillis").asLong() >= 0 && Instant.parse(quote.get("expiresAt").asText()).isAfter(Instant.now()), quote.toString());
+        String quoteId = quote.get("quoteId").asText();
+
+        try (KafkaTestClient.Tail requests = kafka.tail("transaction-requests"); KafkaTestClient.Tail approvals = kafka.tail("transactions")) {
+            String honoured = bob.transact(Map.of("accountId", account, "kind", "EXCHANGE", "amount", "50.00", "currency", "EUR",
+                    "targetCurrency", "GBP", "quoteId", quoteId, "tolerance", "0.001"), UUID.randomUUID().toString(), 202)
+                    .get("transactionId").asText();
+            TransactionRequested sent = requests.await(TransactionRequested.class, r -> r.getTransactionId().equals(honoured), 1, WAIT).get(0);
+            assertEquals(quoteId, sent.getQuoteId());
+            assertEquals(0, new BigDecimal("0.85").compareTo(sent.getQuotedRate()));
+            assertEquals(0, new BigDecimal("0.001").compareTo(sent.getQuoteTolerance()));
+            TransactionApproved approved = approvals.await(TransactionApproved.class, a -> a.getTransactionId().equals(honoured), 1, WAIT).get(0);
+            assertEquals(quoteId, approved.getQuoteId(), "the approval says which quote it honoured");
+            assertEquals(new BigDecimal("42.5000"), approved.getCredited().getAmount());
+        }
+
+        // The market moves against the user (0.83 < 0.85 less 0.1 %): once the transaction service has the new rate
+        // (a probe exchange without a quote is made at it), the quote is no longer honoured.
+        JsonNode second = bob.get("/api/quotes?from=EUR&to=GBP&amount=10.00", 200);
+        kafka.send("rates", "EUR/GBP", rate("EUR", "GBP", "0.8300"));
+        await().atMost(WAIT).until(() -> {
+            String probe = bob.transact(Map.of("accountId", account, "kind", "EXCHANGE", "amount", "1.00", "currency", "EUR",
+                    "targetCurrency", "GBP"), UUID.randomUUID().toString(), 202).get("transactionId").asText();
+            JsonNode outcome = await().atMost(WAIT).until(() -> bob.get("/api/transactions/" + probe, 200),
+                    o -> !o.path("status").asText().equals("PENDING"));
+            return "0.83".equals(outcome.path("rate").asText());
+        });
+        String moved = bob.transact(Map.of("accountId", account, "kind", "EXCHANGE", "amount", "10.00", "currency", "EUR",
+                "targetCurrency", "GBP", "quoteId", second.get("quoteId").asText(), "tolerance", "0.001"), UUID.randomUUID().toString(), 202)
+                .get("transactionId").asText();
+        JsonNode rejected = await().atMost(WAIT).until(() -> bob.get("/api/transactions/" + moved, 200),
+                o -> !o.path("status").asText().equals("PENDING"));
+        assertEquals("REJECTED", rejected.get("status").asText(), rejected.toString());
+        assertEquals("RATE_MOVED", rejected.get("reason").asText());
+        assertTrue(rejected.get("detail").asText().contains("0.83") && rejected.get("detail").asText().contains("0.85"), rejected.toString());
+    }
+
+    @Test
+    void aQuoteIsForOneUserOnePairAndAnExchangeOnly() {
+        GatewayClient carol = GatewayClient.signIn(base, "quote-" + UUID.randomUUID().toString().substring(0, 8));
+        GatewayClient dave = GatewayClient.signIn(base, "quote-" + UUID.randomUUID().toString().substring(0, 8));
+        kafka.send("rates", "EUR/GBP", rate("EUR", "GBP", "0.8500"));
+        String account = carol.openAccount("EUR", "Quotes " + UUID.randomUUID());
+        String quoteId = await().atMost(WAIT).ignoreExceptions().until(() -> carol.get("/api/quotes?from=EUR&to=GBP&amount=5.00", 200),
+                q -> q.has("quoteId")).get("quoteId").asText();
+        Object[][] cases = {
+                {Map.of("accountId", account, "kind", "DEPOSIT", "amount", "1.00", "currency", "EUR", "quoteId", quoteId), 400, "quoteId"},
+                {Map.of("accountId", account, "kind", "EXCHANGE", "amount", "1.00", "currency", "EUR", "targetCurrency", "GBP",
+                        "quoteId", quoteId, "tolerance", "0.5"), 400, "tolerance"},
+                {Map.of("accountId", account, "kind", "EXCHANGE", "amount", "1.00", "currency", "EUR", "targetCurrency", "GBP",
+                        "tolerance", "0.01"), 400, "tolerance"},
+                {Map.of("accountId", account, "kind", "EXCHANGE", "amount", "1.00", "currency", "EUR", "targetCurrency", "GBP",
+                        "quoteId", UUID.randomUUID().toString()), 404, "quoteId"},
+                {Map.of("accountId", account, "kind", "EXCHANGE", "amount", "1.00", "currency", "EUR", "targetCurrency", "USD",
+                        "quoteId", quoteId), 422, "quoteId"},
+        };
+        for (Object[] c : cases) {
+            JsonNode problem = carol.transact(castMap(c[0]), UUID.randomUUID().toString(), (int) c[1]);
+            assertEquals(c[2], problem.get("field").asText(), c[0] + " -> " + problem);
+        }
+        String daveAccount = dave.openAccount("EUR", "Not Carol's " + UUID.randomUUID());
+        JsonNode foreign = dave.transact(Map.of("accountId", daveAccount, "kind", "EXCHANGE", "amount", "1.00", "currency", "EUR",
+                "targetCurrency", "GBP", "quoteId", quoteId), UUID.randomUUID().toString(), 404);
+        assertEquals("quoteId", foreign.get("field").asText(), "another user's quote does not exist for this one");
+        assertEquals("from", carol.get("/api/quotes?from=XXX&to=GBP&amount=5.00", 400).get("field").asText());
+        assertEquals("to", carol.get("/api/quotes?from=EUR&to=EUR&amount=5.00", 400).get("field").asText());
+        assertEquals("amount", carol.get("/api/quotes?from=EUR&to=GBP&amount=-5", 400).get("field").asText());
+        assertEquals("amount", carol.get("/api/quotes?from=EUR&to=GBP&amount=1.001", 400).get("field").asText());
     }
 
     @Test

@@ -5,6 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.math.BigDecimal;
+
+import org.apache.avro.Schema;
+import org.apache.avro.generic.GenericData;
+import org.apache.avro.generic.GenericRecord;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -26,6 +30,7 @@ import dev.kantor.events.RejectionReason;
 import dev.kantor.events.TransactionApproved;
 import dev.kantor.events.TransactionKind;
 import dev.kantor.events.TransactionRejected;
+import dev.kantor.events.EventCatalog;
 import dev.kantor.events.TransactionRequested;
 import dev.kantor.platform.LocalPlatform;
 import dev.kantor.testsupport.KafkaTestClient;
@@ -78,6 +83,63 @@ class MoneyPathTest {
             assertEquals(new BigDecimal("1.0853000000"), exchanged.getRate());
             assertEquals(List.of(money("50.00", "EUR"), money("54.26", "USD")), exchanged.getBalancesAfter());
         }
+    }
+
+    /**
+     * Contract v2 beside v1: a request written by a v1 producer (the released v1 schema, by its registry id) is decided
+     * as before; a v2 request at a firm quote is made while the rate is not worse than the quote beyond its tolerance,
+     * says which quote it honoured, and is rejected with RATE_MOVED, naming both rates, once it is.
+     */
+    @Test
+    void v1RequestsAreDecidedAsBeforeAndV2RequestsHonourTheirQuote() {
+        try (KafkaTestClient.Tail approved = kafka.tail("transactions");
+             KafkaTestClient.Tail rejected = kafka.tail("transactions-rejected")) {
+            openAccount();
+            ReferenceData.awaitRate("EUR/CHF", rate("EUR/CHF", "0.9400", Instant.now()));
+            awaitApproved(approved, request(TransactionKind.DEPOSIT, "100.00", "EUR", null));
+
+            Schema v1 = EventCatalog.released(TransactionRequested.getClassSchema().getFullName()).get(0);
+            assertTrue(v1.getField("quotedRate") == null, "the released v1 has no quote");
+            GenericRecord old = new GenericData.Record(v1);
+            String v1Transaction = UUID.randomUUID().toString();
+            old.put("eventId", UUID.randomUUID().toString());
+            old.put("transactionId", v1Transaction);
+            old.put("accountId", account);
+            old.put("userId", "user-" + account);
+            old.put("kind", new GenericData.EnumSymbol(v1.getField("kind").schema(), "EXCHANGE"));
+            GenericRecord amount = new GenericData.Record(v1.getField("amount").schema());
+            amount.put("amount", new BigDecimal("10.0000"));
+            amount.put("currency", "EUR");
+            old.put("amount", amount);
+            old.put("targetCurrency", "CHF");
+            old.put("requestedAt", Instant.now().truncatedTo(ChronoUnit.MILLIS));
+            kafka.send("transaction-requests", account, old);
+            TransactionApproved v1Approved = approved.await(TransactionApproved.class, a -> a.getTransactionId().equals(v1Transaction), 1, WAIT).get(0);
+            assertEquals(money("9.40", "CHF"), v1Approved.getCredited());
+            assertEquals(null, v1Approved.getQuoteId());
+
+            TransactionRequested honoured = quoted("10.00", "0.9450", "0.01");
+            TransactionApproved made = awaitApproved(approved, honoured);
+            assertEquals(honoured.getQuoteId(), made.getQuoteId());
+            assertEquals(new BigDecimal("0.9450000000"), made.getQuotedRate());
+            assertEquals(new BigDecimal("0.9400000000"), made.getRate(), "made at the service's rate, not the quote's");
+
+            TransactionRequested moved = quoted("10.00", "0.9600", "0.01");
+            TransactionRejected refused = rejected.await(TransactionRejected.class,
+                    r -> r.getTransactionId().equals(moved.getTransactionId()), 1, WAIT).get(0);
+            assertEquals(RejectionReason.RATE_MOVED, refused.getReason());
+            assertTrue(refused.getDetail().contains("0.94") && refused.getDetail().contains("0.96"), refused.getDetail());
+        }
+    }
+
+    private TransactionRequested quoted(String amount, String quotedRate, String tolerance) {
+        TransactionRequested request = TransactionRequested.newBuilder().setEventId(UUID.randomUUID().toString())
+                .setTransactionId(UUID.randomUUID().toString()).setAccountId(account).setUserId("user-" + account)
+                .setKind(TransactionKind.EXCHANGE).setAmount(money(amount, "EUR")).setTargetCurrency("CHF")
+                .setRequestedAt(Instant.now().truncatedTo(ChronoUnit.MILLIS)).setQuoteId(UUID.randomUUID().toString())
+                .setQuotedRate(new BigDecimal(quotedRate).setScale(10)).setQuoteTolerance(new BigDecimal(tolerance).setScale(10)).build();
+        kafka.send("transaction-requests", account, request);
+        return request;
     }
 
     @Test

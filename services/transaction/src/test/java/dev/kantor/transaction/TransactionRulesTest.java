@@ -15,6 +15,7 @@ import org.junit.jupiter.api.Test;
 import dev.kantor.transaction.domain.Amount;
 import dev.kantor.transaction.domain.Decision;
 import dev.kantor.transaction.domain.Kind;
+import dev.kantor.transaction.domain.Quote;
 import dev.kantor.transaction.domain.Rate;
 import dev.kantor.transaction.domain.Reason;
 import dev.kantor.transaction.domain.Request;
@@ -101,5 +102,34 @@ class TransactionRulesTest {
         assertEquals(Reason.INSUFFICIENT_FUNDS, rejected(decide(Kind.EXCHANGE, "100.01", "EUR", "USD")));
         assertEquals(Reason.CURRENCY_MISMATCH, rejected(decide(Kind.EXCHANGE, "10.00", "EUR", "EUR")));
         assertEquals(Reason.CURRENCY_MISMATCH, rejected(decide(Kind.EXCHANGE, "10.00", "EUR", null)));
+    }
+
+    Decision exchangeAt(String quotedRate, String tolerance) {
+        return rules.decide(new Request("t1", "a1", Kind.EXCHANGE, new Amount(new BigDecimal("10.00"), "EUR"), Optional.of("USD"),
+                        Optional.of(new Quote(new BigDecimal(quotedRate), new BigDecimal(tolerance)))),
+                true, c -> balances.getOrDefault(c, BigDecimal.ZERO), p -> Optional.ofNullable(rates.get(p)), NOW);
+    }
+
+    @Test
+    void anExchangeAtAFirmQuoteIsMadeAtTheCurrentRateWhileItIsNotWorseBeyondTheTolerance() {
+        // The market (1.0853) is better for the user than the quote: made, at the market's rate.
+        Decision.Approved better = assertInstanceOf(Decision.Approved.class, exchangeAt("1.0800", "0"));
+        assertEquals(Optional.of(new Amount(new BigDecimal("10.85"), "USD")), better.credited());
+        assertInstanceOf(Decision.Approved.class, exchangeAt("1.0853", "0"), "the quote itself");
+        // Worse by 0.0047 on 1.09 (0.43 %): inside a 0.5 % tolerance, outside none.
+        assertInstanceOf(Decision.Approved.class, exchangeAt("1.0900", "0.005"));
+        Decision.Rejected moved = assertInstanceOf(Decision.Rejected.class, exchangeAt("1.0900", "0"));
+        assertEquals(Reason.RATE_MOVED, moved.reason());
+        assertEquals("the rate EUR/USD is 1.0853, worse than the quoted 1.09 beyond the tolerance of 0", moved.detail(),
+                "both rates named");
+        assertEquals(Reason.RATE_MOVED, rejected(exchangeAt("1.0910", "0.003")), "0.52 % worse, 0.3 % allowed");
+    }
+
+    @Test
+    void aMalformedQuoteIsRefusedNotIgnored() {
+        assertEquals(Reason.INVALID_AMOUNT, rejected(exchangeAt("0", "0")));
+        assertEquals(Reason.INVALID_AMOUNT, rejected(exchangeAt("-1.08", "0")));
+        assertEquals(Reason.INVALID_AMOUNT, rejected(exchangeAt("1.08", "-0.01")));
+        assertEquals(Reason.INVALID_AMOUNT, rejected(exchangeAt("1.08", "1")));
     }
 }

@@ -52,6 +52,21 @@ public interface GatewayConfig {
     /** The outbox relay (messaging.RequestRelay): every stored request reaches the broker, whatever crashed. */
     Relay relay();
 
+    /** Firm exchange quotes (GET /api/quotes). */
+    Quotes quote();
+
+    /** kantor.gateway.quote.*. */
+    interface Quotes {
+
+        /** How long a quote is honoured after it is given. */
+        @WithDefault("PT30S")
+        Duration ttl();
+
+        /** The largest tolerance an exchange may ask for, as a fraction (0.05 is 5 %). */
+        @WithDefault("0.05")
+        java.math.BigDecimal maxTolerance();
+    }
+
     /** Test-only failpoints: all off by default, never to be set in production. */
     Failpoints failpoint();
 

@@ -36,6 +36,10 @@ public final class EventJson {
         json.put("debited", money(t.getDebited()));
         json.put("credited", money(t.getCredited()));
         json.put("rate", t.getRate() == null ? null : t.getRate().stripTrailingZeros().toPlainString());
+        if (t.getQuoteId() != null) {
+            json.put("quoteId", t.getQuoteId());
+            json.put("quotedRate", t.getQuotedRate() == null ? null : t.getQuotedRate().stripTrailingZeros().toPlainString());
+        }
         List<Object> balances = new ArrayList<>();
         t.getBalancesAfter().forEach(m -> balances.add(money(m)));
         json.put("balancesAfter", balances);

@@ -25,6 +25,43 @@ public final class RequestRules {
         return text != null && ID.matcher(text).matches();
     }
 
+    /**
+     * A transaction that may name a firm quote (an exchange only) and how much worse than it the rate may get, a
+     * fraction from 0 up to {@code maxTolerance}; without a tolerance the quote is exact.
+     */
+    public TransactionForm transaction(String accountId, String kind, BigDecimal amount, String currency, String targetCurrency,
+            String quoteId, BigDecimal tolerance, BigDecimal maxTolerance) {
+        TransactionForm form = transaction(accountId, kind, amount, currency, targetCurrency);
+        if (quoteId == null) {
+            if (tolerance != null) {
+                throw new FieldError("tolerance", "tolerance goes with a quoteId");
+            }
+            return form;
+        }
+        if (!"EXCHANGE".equals(kind)) {
+            throw new FieldError("quoteId", "a quote is only for an EXCHANGE");
+        }
+        if (!isId(quoteId)) {
+            throw new FieldError("quoteId", "quoteId must be an id given by GET /api/quotes");
+        }
+        BigDecimal allowed = tolerance == null ? BigDecimal.ZERO : tolerance;
+        if (allowed.signum() < 0 || allowed.compareTo(maxTolerance) > 0 || allowed.stripTrailingZeros().scale() > 10) {
+            throw new FieldError("tolerance", "tolerance must be a fraction from 0 to " + maxTolerance.toPlainString()
+                    + " (0.005 is half a percent), with at most 10 decimals");
+        }
+        return new TransactionForm(form.accountId(), kind, amount, currency, targetCurrency, quoteId, allowed);
+    }
+
+    /** A quote's question: two supported currencies that differ, and an amount of the first as a transaction takes it. */
+    public void quote(String from, String to, BigDecimal amount) {
+        currency(from, "from");
+        currency(to, "to");
+        if (from.equals(to)) {
+            throw new FieldError("to", "to must differ from from");
+        }
+        transaction("quote", "EXCHANGE", amount, from, to);
+    }
+
     public TransactionForm transaction(String accountId, String kind, BigDecimal amount, String currency, String targetCurrency) {
         if (accountId == null || !ID.matcher(accountId).matches()) {
             throw new FieldError("accountId", "accountId is required: 1 to 64 letters, digits or ._:-");

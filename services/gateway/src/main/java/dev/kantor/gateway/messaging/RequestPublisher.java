@@ -93,7 +93,8 @@ public class RequestPublisher {
                 .setTransactionId(request.transactionId).setAccountId(request.accountId).setUserId(request.userId)
                 .setKind(TransactionKind.valueOf(request.kind))
                 .setAmount(Amounts.money(request.amount, request.currency))
-                .setTargetCurrency(request.targetCurrency).setRequestedAt(request.requestedAt).build();
+                .setTargetCurrency(request.targetCurrency).setRequestedAt(request.requestedAt)
+                .setQuoteId(request.quoteId).setQuotedRate(request.quotedRate).setQuoteTolerance(request.quoteTolerance).build();
         return transactions.sendMessage(EventMessage.of(request.accountId, request.eventId, "TransactionRequested", event));
     }
 }

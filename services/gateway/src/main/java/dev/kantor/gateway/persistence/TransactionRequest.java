@@ -49,6 +49,16 @@ public class TransactionRequest extends PanacheEntityBase {
 
     public boolean published;
 
+    /** The firm quote an exchange names (contract v2), null without one; the rate and tolerance travel with it. */
+    @Column(name = "quote_id")
+    public String quoteId;
+
+    @Column(name = "quoted_rate")
+    public BigDecimal quotedRate;
+
+    @Column(name = "quote_tolerance")
+    public BigDecimal quoteTolerance;
+
     /** Until when the send in flight holds it: only then may the relay send it (RequestOutbox). */
     @Column(name = "relay_after")
     public Instant relayAfter;

@@ -12,10 +12,12 @@ import dev.kantor.service.rest.ClientError;
 import dev.kantor.service.rest.Problems;
 import dev.kantor.gateway.config.Failpoint;
 import dev.kantor.gateway.config.GatewayConfig;
+import dev.kantor.gateway.domain.QuotePrice;
 import dev.kantor.gateway.domain.RequestRules;
 import dev.kantor.gateway.domain.TransactionForm;
 import dev.kantor.gateway.messaging.RequestPublisher;
 import dev.kantor.gateway.persistence.OwnedAccount;
+import dev.kantor.gateway.persistence.Quote;
 import dev.kantor.gateway.persistence.TransactionOutcome;
 import dev.kantor.gateway.persistence.TransactionRequest;
 import io.quarkus.hibernate.reactive.panache.Panache;
@@ -71,12 +73,15 @@ public class TransactionResource {
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
     @Operation(summary = "Ask for a transaction ({\"accountId\", \"kind\": DEPOSIT|WITHDRAWAL|EXCHANGE, \"amount\": \"12.50\", "
-            + "\"currency\", \"targetCurrency\" for an exchange}); 202 with the transaction id")
+            + "\"currency\", \"targetCurrency\" for an exchange, and for an exchange at a firm quote \"quoteId\" from GET /api/quotes"
+            + " with an optional \"tolerance\" such as \"0.005\"}); 202 with the transaction id")
     public Uni<Response> request(byte[] body, @Context HttpHeaders headers) {
         String key = IdempotencyKey.of(headers);
-        JsonBody json = JsonBody.parse(body, java.util.Set.of("accountId", "kind", "amount", "currency", "targetCurrency"));
+        JsonBody json = JsonBody.parse(body, java.util.Set.of("accountId", "kind", "amount", "currency", "targetCurrency",
+                "quoteId", "tolerance"));
         TransactionForm form = rules.transaction(json.text("accountId"), json.text("kind"), json.decimal("amount"),
-                json.text("currency"), json.text("targetCurrency"));
+                json.text("currency"), json.text("targetCurrency"), json.text("quoteId"), json.decimal("tolerance"),
+                config.quote().maxTolerance());
         rules.idempotencyKey(key);
         String user = identity.user();
         String idempotencyKey = key != null ? key : UUID.randomUUID().toString();
@@ -85,7 +90,8 @@ public class TransactionResource {
                         return Uni.createFrom().failure(ClientError.notFound("accountId", "no account " + form.accountId()));
                     }
                     return TransactionRequest.<TransactionRequest>find("userId = ?1 and idempotencyKey = ?2", user, idempotencyKey)
-                            .firstResult().chain(existing -> existing != null ? same(existing, form) : create(user, idempotencyKey, form));
+                            .firstResult().chain(existing -> existing != null ? same(existing, form)
+                                    : quoted(user, form).chain(quote -> create(user, idempotencyKey, form, quote)));
                 }))
                 .invoke(request -> {
                     if (!request.published) {
@@ -105,7 +111,28 @@ public class TransactionResource {
         return Uni.createFrom().item(existing);
     }
 
-    private Uni<TransactionRequest> create(String user, String idempotencyKey, TransactionForm form) {
+    /** The quote an exchange names, if it names one: the user's own, for this pair, and not expired. */
+    private Uni<Quote> quoted(String user, TransactionForm form) {
+        if (form.quoteId() == null) {
+            return Uni.createFrom().nullItem();
+        }
+        return Quote.<Quote>findById(form.quoteId()).map(quote -> {
+            if (quote == null || !quote.userId.equals(user)) {
+                throw ClientError.notFound("quoteId", "no quote " + form.quoteId());
+            }
+            if (!quote.fromCurrency.equals(form.currency()) || !quote.toCurrency.equals(form.targetCurrency())) {
+                throw new ClientError(422, "Unprocessable Content", "quoteId", "quote " + quote.quoteId + " is for "
+                        + quote.fromCurrency + " to " + quote.toCurrency + ", not " + form.currency() + " to " + form.targetCurrency());
+            }
+            if (!clock.instant().isBefore(quote.expiresAt)) {
+                throw new ClientError(422, "Unprocessable Content", "quoteId", "quote " + quote.quoteId + " expired at "
+                        + quote.expiresAt + ": ask GET /api/quotes for a new one");
+            }
+            return quote;
+        });
+    }
+
+    private Uni<TransactionRequest> create(String user, String idempotencyKey, TransactionForm form, Quote quote) {
         TransactionRequest request = new TransactionRequest();
         request.transactionId = UUID.randomUUID().toString();
         request.userId = user;
@@ -120,6 +147,11 @@ public class TransactionResource {
         // This call's own send holds the request for a lease; only then may the relay send it.
         request.relayAfter = request.requestedAt.plus(config.relay().lease());
         request.fingerprint = form.fingerprint();
+        if (quote != null) {
+            request.quoteId = quote.quoteId;
+            request.quotedRate = quote.rate;
+            request.quoteTolerance = form.tolerance().setScale(QuotePrice.RATE_SCALE);
+        }
         return request.persist().replaceWith(request);
     }
 

@@ -74,6 +74,12 @@ public final class TransactionRules {
             return reject(Reason.STALE_RATE, "the rate " + Rate.pair(sold.currency(), target) + " is " + age.toSeconds()
                     + " s old, more than the " + maxRateAge.toSeconds() + " s allowed");
         }
+        if (request.quote().isPresent()) {
+            Optional<Decision> moved = quoteRefuses(request.quote().get(), rate.get(), sold.currency(), target);
+            if (moved.isPresent()) {
+                return moved.get();
+            }
+        }
         Optional<Decision> uncovered = covered(sold, balanceOf);
         if (uncovered.isPresent()) {
             return uncovered.get();
@@ -83,6 +89,24 @@ public final class TransactionRules {
             return reject(Reason.INVALID_AMOUNT, sold.value() + " " + sold.currency() + " buys less than one minor unit of " + target);
         }
         return new Decision.Approved(Optional.of(sold), Optional.of(new Amount(bought, target)), Optional.of(rate.get().value()));
+    }
+
+    /** A quote that cannot be honoured: malformed, or beaten by the market against the user beyond its tolerance. */
+    static Optional<Decision> quoteRefuses(Quote quote, Rate current, String sold, String target) {
+        if (quote.rate().signum() <= 0) {
+            return Optional.of(reject(Reason.INVALID_AMOUNT, "the quoted rate must be positive, was " + quote.rate().toPlainString()));
+        }
+        if (quote.tolerance().signum() < 0 || quote.tolerance().compareTo(BigDecimal.ONE) >= 0) {
+            return Optional.of(reject(Reason.INVALID_AMOUNT, "the quote's tolerance must be at least 0 and below 1, was "
+                    + quote.tolerance().toPlainString()));
+        }
+        if (current.value().compareTo(quote.floor()) < 0) {
+            return Optional.of(reject(Reason.RATE_MOVED, "the rate " + Rate.pair(sold, target) + " is "
+                    + current.value().stripTrailingZeros().toPlainString() + ", worse than the quoted "
+                    + quote.rate().stripTrailingZeros().toPlainString() + " beyond the tolerance of "
+                    + quote.tolerance().stripTrailingZeros().toPlainString()));
+        }
+        return Optional.empty();
     }
 
     /** The direct quote SOLD/TARGET, or the inverse of TARGET/SOLD; the older of the two is never preferred. */

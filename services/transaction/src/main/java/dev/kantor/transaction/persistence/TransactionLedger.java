@@ -26,6 +26,7 @@ import dev.kantor.transaction.domain.Amount;
 import dev.kantor.transaction.domain.Decision;
 import dev.kantor.transaction.domain.Kind;
 import dev.kantor.transaction.domain.Rate;
+import dev.kantor.transaction.domain.Quote;
 import dev.kantor.transaction.domain.Request;
 import dev.kantor.transaction.domain.TransactionRules;
 import org.hibernate.FlushMode;
@@ -232,6 +233,8 @@ public class TransactionLedger {
                     .setRate(decision.rate().map(r -> r.setScale(RATE_SCALE, RoundingMode.HALF_EVEN)).orElse(null))
                     .setBalancesAfter(after)
                     .setApprovedAt(now)
+                    .setQuoteId(request.getQuotedRate() == null ? null : request.getQuoteId())
+                    .setQuotedRate(request.getQuotedRate())
                     .build();
             return stored(request, event.getEventId(), event, "TransactionApproved");
         }
@@ -356,7 +359,9 @@ public class TransactionLedger {
     static Request toDomain(TransactionRequested request) {
         return new Request(request.getTransactionId(), request.getAccountId(), Kind.valueOf(request.getKind().name()),
                 new Amount(request.getAmount().getAmount(), request.getAmount().getCurrency()),
-                Optional.ofNullable(request.getTargetCurrency()));
+                Optional.ofNullable(request.getTargetCurrency()),
+                Optional.ofNullable(request.getQuotedRate())
+                        .map(rate -> new Quote(rate, request.getQuoteTolerance() == null ? BigDecimal.ZERO : request.getQuoteTolerance())));
     }
 
     static Money money(Amount amount) {

@@ -1,0 +1,159 @@
+"""Kantor from Python, with Debian's python3-confluent-kafka, python3-avro and python3-requests only.
+
+Requests go to the topics the gateway writes (account-requests, transaction-requests); outcomes and wallets come
+from the topics it reads (transactions, transactions-rejected, wallets). Values are Avro in the Confluent wire format
+(magic byte 0, the 4-byte schema id, Avro binary), the schemas come from the registry's Confluent-compatible API.
+
+Three things a Python client must do that a Java one gets for free:
+- partitioner=murmur2_random: librdkafka's default partitioner is not Java's, and an account's requests must land on
+  the partition the gateway uses, or their order is lost;
+- amounts quantized to the contract's scale (4) before writing: python3-avro writes a Decimal's unscaled digits
+  without rescaling, so Decimal('7.00') would arrive as 0.0700;
+- timestamps as timezone-aware datetimes (timestamp-millis).
+"""
+
+import datetime
+import decimal
+import io
+import struct
+import sys
+import time
+import uuid
+
+import avro.errors
+import avro.io
+import avro.schema
+import requests
+from confluent_kafka import Consumer, Producer
+
+SCALE = decimal.Decimal("0.0001")
+
+
+def money(amount, currency):
+    """Money as the contract has it: decimal(19,4), refused rather than rounded if it has more decimals."""
+    value = decimal.Decimal(str(amount))
+    scaled = value.quantize(SCALE)
+    if scaled != value:
+        raise ValueError(f"{amount} has more than 4 decimals")
+    return {"amount": scaled, "currency": currency}
+
+
+def _now():
+    return datetime.datetime.now(datetime.timezone.utc)
+
+
+class Registry:
+    """The schema registry's Confluent-compatible API (Apicurio's /apis/ccompat/v7)."""
+
+    def __init__(self, url):
+        self.api = url.rstrip("/") + "/apis/ccompat/v7"
+        self._by_id = {}
+        self._latest = {}
+
+    def latest(self, subject):
+        if subject not in self._latest:
+            answer = requests.get(f"{self.api}/subjects/{subject}/versions/latest", timeout=10)
+            answer.raise_for_status()
+            body = answer.json()
+            self._latest[subject] = (body["id"], avro.schema.parse(body["schema"]))
+            self._by_id[body["id"]] = self._latest[subject][1]
+        return self._latest[subject]
+
+    def by_id(self, schema_id):
+        if schema_id not in self._by_id:
+            answer = requests.get(f"{self.api}/schemas/ids/{schema_id}", timeout=10)
+            answer.raise_for_status()
+            self._by_id[schema_id] = avro.schema.parse(answer.json()["schema"])
+        return self._by_id[schema_id]
+
+    def encode(self, topic, value):
+        schema_id, schema = self.latest(f"{topic}-value")
+        out = io.BytesIO()
+        out.write(struct.pack(">bI", 0, schema_id))
+        avro.io.DatumWriter(schema).write(value, avro.io.BinaryEncoder(out))
+        return out.getvalue()
+
+    def decode(self, data):
+        magic, schema_id = struct.unpack(">bI", data[:5])
+        if magic != 0:
+            raise ValueError("not the Confluent wire format")
+        schema = self.by_id(schema_id)
+        return avro.io.DatumReader(schema).read(avro.io.BinaryDecoder(io.BytesIO(data[5:])))
+
+
+class Kantor:
+    """Opens accounts and moves money by producing requests; follows outcomes and wallets by consuming."""
+
+    def __init__(self, bootstrap_servers, registry_url):
+        self.bootstrap = bootstrap_servers
+        self.registry = Registry(registry_url)
+        # What this client follows starts a little before it did (clock skew): long-lived topics hold much history.
+        self.since = _now() - datetime.timedelta(minutes=1)
+        self.producer = Producer({
+            "bootstrap.servers": bootstrap_servers,
+            "partitioner": "murmur2_random",  # Java's partitioner: same key, same partition as the gateway
+            "enable.idempotence": True,  # acks=all, no duplicates on retry
+        })
+
+    def _send(self, topic, key, event, event_type):
+        errors = []
+        self.producer.produce(topic, key=key.encode(), value=self.registry.encode(topic, event),
+                              headers=[("event-id", event["eventId"].encode()), ("event-type", event_type.encode())],
+                              on_delivery=lambda err, msg: errors.append(err) if err else None)
+        self.producer.flush(30)
+        if errors:
+            raise RuntimeError(f"{topic}: {errors[0]}")
+
+    def open_account(self, user, base_currency, display_name):
+        """Asks for an account; returns its id (the account service opens it and announces it on accounts)."""
+        account_id = str(uuid.uuid4())
+        self._send("account-requests", account_id, {
+            "eventId": str(uuid.uuid4()), "requestId": str(uuid.uuid4()), "accountId": account_id, "userId": user,
+            "baseCurrency": base_currency, "displayName": display_name, "requestedAt": _now()}, "AccountOpeningRequested")
+        return account_id
+
+    def transact(self, user, account_id, kind, amount, currency, target_currency=None, transaction_id=None):
+        """Asks for a DEPOSIT, WITHDRAWAL or EXCHANGE; returns the transaction id, the business key of a retry."""
+        transaction_id = transaction_id or str(uuid.uuid4())
+        self._send("transaction-requests", account_id, {
+            "eventId": str(uuid.uuid4()), "transactionId": transaction_id, "accountId": account_id, "userId": user,
+            "kind": kind, "amount": money(amount, currency), "targetCurrency": target_currency,
+            "requestedAt": _now()}, "TransactionRequested")
+        return transaction_id
+
+    def follow(self, topics, match, timeout=60.0, since=None):
+        """The first event on the topics, written since then (default: since this client started), for which
+        match(topic, event) is true."""
+        since = since or self.since
+        consumer = Consumer({"bootstrap.servers": self.bootstrap, "group.id": f"python-{uuid.uuid4()}",
+                             "auto.offset.reset": "earliest", "enable.auto.commit": False})
+
+        def from_then(c, partitions):
+            for partition in partitions:
+                partition.offset = int(since.timestamp() * 1000)
+            c.assign(c.offsets_for_times(partitions, timeout=10))
+
+        consumer.subscribe(topics, on_assign=from_then)
+        deadline = time.monotonic() + timeout
+        try:
+            while time.monotonic() < deadline:
+                message = consumer.poll(1.0)
+                if message is None or message.error():
+                    continue
+                try:
+                    event = self.registry.decode(message.value())
+                except (ValueError, TypeError, struct.error, requests.HTTPError, avro.errors.AvroException) as error:
+                    # Not readable here: the consumers that must process it dead-letter it; a follower skips it.
+                    print(f"skipping {message.topic()}-{message.partition()}@{message.offset()}: {error}", file=sys.stderr)
+                    continue
+                if match(message.topic(), event):
+                    return message.topic(), event
+            raise TimeoutError(f"nothing matched on {topics} within {timeout} s")
+        finally:
+            consumer.close()
+
+    def outcome(self, transaction_id, timeout=60.0):
+        """APPROVED or REJECTED, with the event that says so."""
+        topic, event = self.follow(["transactions", "transactions-rejected"],
+                                   lambda t, e: e.get("transactionId") == transaction_id, timeout)
+        return ("APPROVED" if topic == "transactions" else "REJECTED"), event

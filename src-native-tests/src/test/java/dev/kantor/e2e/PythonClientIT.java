@@ -1,0 +1,105 @@
+package dev.kantor.e2e;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.utils.Utils;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import dev.kantor.events.TransactionRequested;
+import dev.kantor.testsupport.DebianPackages;
+import dev.kantor.testsupport.KafkaTestClient;
+import dev.kantor.testsupport.PackagedServices;
+import dev.kantor.topology.ProjectRoot;
+import dev.kantor.topology.Topology;
+
+/**
+ * The Python client (clients/python) as a team without Java runs it, with Debian's python3-confluent-kafka,
+ * python3-avro and python3-requests only, against the packaged services: its requests are decided like the
+ * gateway's, its amounts arrive at the contract's scale, and an account's requests land on the partition Java's
+ * partitioner picks.
+ */
+class PythonClientIT {
+
+    static final String PYTHON = "/usr/bin/python3";
+    static final ObjectMapper JSON = new ObjectMapper();
+    static PackagedServices services;
+    static KafkaTestClient kafka;
+
+    @BeforeAll
+    static void start() {
+        DebianPackages.ensure(() -> DebianPackages.succeeds(PYTHON, "-c", "import confluent_kafka, avro, requests"),
+                "python3-confluent-kafka", "python3-avro", "python3-requests");
+        services = new PackagedServices(List.of("account", "transaction", "wallet"));
+        kafka = new KafkaTestClient(services.endpoints());
+    }
+
+    @AfterAll
+    static void stop() {
+        if (kafka != null) {
+            kafka.close();
+        }
+        if (services != null) {
+            services.close();
+        }
+    }
+
+    @Test
+    void aPythonClientOpensAnAccountDepositsAndReadsItsWallet() throws Exception {
+        String user = "py-" + UUID.randomUUID().toString().substring(0, 8);
+        try (KafkaTestClient.Tail requests = kafka.tail("transaction-requests")) {
+            List<JsonNode> steps = example(user, "7.00");
+            assertEquals("opened", steps.get(0).get("step").asText());
+            String account = steps.get(0).get("accountId").asText();
+            JsonNode deposit = steps.get(1);
+            assertEquals("APPROVED", deposit.get("status").asText(), deposit.toString());
+            assertEquals("7.0000", deposit.get("credited").asText(), "7.00 arrives as 7, not as 0.0700");
+            assertEquals("7.0000", steps.get(2).get("balances").get("EUR").asText());
+
+            ConsumerRecord<String, byte[]> sent = requests.awaitRaw(r -> account.equals(r.key()), 1, Duration.ofSeconds(30)).get(0);
+            int partitions = Topology.load().topic("transaction-requests").partitions();
+            assertEquals(Utils.toPositive(Utils.murmur2(account.getBytes(StandardCharsets.UTF_8))) % partitions, sent.partition(),
+                    "the partition the gateway's (Java's) partitioner picks for this account");
+            TransactionRequested read = requests.seen(TransactionRequested.class, r -> r.getAccountId().equals(account)).get(0);
+            assertEquals(new java.math.BigDecimal("7.0000"), read.getAmount().getAmount(), "Java reads what Python wrote");
+        }
+    }
+
+    /** Runs clients/python/example.py and returns the JSON line of each step. */
+    private static List<JsonNode> example(String user, String amount) throws IOException, InterruptedException {
+        Path dir = ProjectRoot.find().resolve("clients/python");
+        Process process = new ProcessBuilder(PYTHON, "example.py", "--bootstrap", services.endpoints().kafkaBootstrapServers(),
+                "--registry", services.endpoints().registryUrl(), "--user", user, "--amount", amount)
+                .directory(dir.toFile()).redirectErrorStream(true).start();
+        process.getOutputStream().close();
+        boolean ended = process.waitFor(180, TimeUnit.SECONDS);
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (!ended) {
+            process.destroyForcibly();
+        }
+        assertTrue(ended, "example.py did not finish within 180 s: " + output);
+        assertEquals(0, process.exitValue(), output);
+        List<JsonNode> steps = new java.util.ArrayList<>();
+        for (String line : output.split("\n")) {
+            if (line.startsWith("{")) {
+                steps.add(JSON.readTree(line));
+            }
+        }
+        assertEquals(3, steps.size(), output);
+        return steps;
+    }
+}
