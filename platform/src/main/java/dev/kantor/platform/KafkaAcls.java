@@ -1,8 +1,5 @@
 package dev.kantor.platform;
 
-import dev.kantor.topology.Services;
-import dev.kantor.topology.ServiceChannels;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -20,6 +17,9 @@ import org.apache.kafka.common.acl.AclPermissionType;
 import org.apache.kafka.common.resource.PatternType;
 import org.apache.kafka.common.resource.ResourcePattern;
 import org.apache.kafka.common.resource.ResourceType;
+
+import dev.kantor.topology.Services;
+import dev.kantor.topology.ServiceChannels;
 
 /**
  * The users and ACLs of a secured broker, made from the same declarations as the Kubernetes KafkaUsers: one SCRAM

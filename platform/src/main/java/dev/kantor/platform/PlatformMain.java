@@ -1,10 +1,10 @@
 package dev.kantor.platform;
 
-import dev.kantor.topology.Topology;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+
+import dev.kantor.topology.Topology;
 
 /**
  * The `kantor` command: up (foreground, Ctrl-C stops), up --detach, down, status, part NAME stop|kill|start|restart,

@@ -1,7 +1,5 @@
 package dev.kantor.platform;
 
-import dev.kantor.topology.Topology;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -11,6 +9,7 @@ import org.apache.avro.SchemaCompatibility;
 import org.apache.avro.SchemaCompatibility.Incompatibility;
 import org.apache.avro.SchemaCompatibility.SchemaIncompatibilityType;
 
+import dev.kantor.topology.Topology;
 import dev.kantor.events.EventCatalog;
 
 /**

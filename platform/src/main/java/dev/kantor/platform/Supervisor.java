@@ -1,8 +1,5 @@
 package dev.kantor.platform;
 
-import dev.kantor.topology.Topology;
-import dev.kantor.topology.Services;
-
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
@@ -19,6 +16,9 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 
 import org.apache.kafka.clients.admin.Admin;
+
+import dev.kantor.topology.Topology;
+import dev.kantor.topology.Services;
 
 /**
  * The process that owns a running local platform: it starts the parts in order, applies the topology, registers the

@@ -1,7 +1,5 @@
 package dev.kantor.platform;
 
-import dev.kantor.topology.Topology;
-
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -21,6 +19,8 @@ import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.config.TopicConfig;
+
+import dev.kantor.topology.Topology;
 
 /**
  * Makes a cluster match the declared topology: creates missing topics, raises partition counts and sets configs

@@ -1,9 +1,5 @@
 package dev.kantor.platform;
 
-import dev.kantor.events.EventCatalog;
-import dev.kantor.events.TransactionRequested;
-import dev.kantor.topology.Topology;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -17,6 +13,10 @@ import org.apache.avro.Schema;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+
+import dev.kantor.events.EventCatalog;
+import dev.kantor.events.TransactionRequested;
+import dev.kantor.topology.Topology;
 
 /** The compatibility gate against the real registry: what passes registers, what fails names the field. */
 class SchemaGateIT {

@@ -1,7 +1,5 @@
 package dev.kantor.platform;
 
-import dev.kantor.topology.Topology;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -9,6 +7,8 @@ import java.util.List;
 
 import org.apache.avro.Schema;
 import org.junit.jupiter.api.Test;
+
+import dev.kantor.topology.Topology;
 
 class SchemaGateTest {
 

@@ -1,9 +1,5 @@
 package dev.kantor.platform;
 
-import dev.kantor.topology.Topology;
-import dev.kantor.topology.Services;
-import dev.kantor.topology.ServiceChannels;
-
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
@@ -33,6 +29,10 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+
+import dev.kantor.topology.Topology;
+import dev.kantor.topology.Services;
+import dev.kantor.topology.ServiceChannels;
 
 /**
  * A broker with SASL/SCRAM and the standard authorizer, its users and ACLs made from the services' channels (the

@@ -1,7 +1,5 @@
 package dev.kantor.platform;
 
-import dev.kantor.topology.Topology;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -20,6 +18,8 @@ import org.apache.kafka.common.config.ConfigResource;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+
+import dev.kantor.topology.Topology;
 
 /** The running platform's topics are the declared ones, and applying the declaration again changes nothing. */
 class TopologyIT {

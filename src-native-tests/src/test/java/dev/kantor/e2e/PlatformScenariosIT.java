@@ -123,6 +123,25 @@ class PlatformScenariosIT {
         }, 3, TimeUnit.SECONDS));
     }
 
+    /**
+     * Contract v2 beside a producer that has not moved: half the deposits are written with the released v1 schema, by
+     * its registry id, while the transaction service (a v2 reader) is rolled: the new instance joins, then the old one leaves. Every request of either version has
+     * one outcome and every wallet the sum of its deposits.
+     */
+    @Test
+    void aV1ProducerKeepsWorkingWhileTheV2ConsumerRolls() throws Exception {
+        Workload workload = new Workload(kafka);
+        workload.v1Producer = true;
+        scenario.underLoad("a v1 producer throughout, the v2 transaction service rolled", workload,
+                disturbance -> disturbance.schedule(() -> {
+                    // A rolling replacement: the new instance joins the group, then the old one leaves it.
+                    var old = services.get("transaction");
+                    services.replace("transaction");
+                    old.stop();
+                }, 3, TimeUnit.SECONDS));
+        assertTrue(workload.sentAsV1.size() >= workload.sent.size() / 3, workload.sentAsV1.size() + " of " + workload.sent.size() + " as v1");
+    }
+
     @Test
     void aCanaryScaledAwayMidStreamLosesNothing() throws Exception {
         scenario.underLoad("wallet canary in the same group, scaled away", disturbance -> {

@@ -7,11 +7,17 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.utils.Utils;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -46,6 +52,54 @@ class PythonClientIT {
                 "python3-confluent-kafka", "python3-avro", "python3-requests");
         services = new PackagedServices(List.of("account", "transaction", "wallet"));
         kafka = new KafkaTestClient(services.endpoints());
+        awaitSettled(Map.of("account-service", new Group("account-requests", 1), "transaction-service-accounts", new Group("accounts", 1),
+                "transaction-service", new Group("transaction-requests", 3), "wallet-service", new Group("transactions", 1)));
+    }
+
+    /** A consumer group of the services just started: a topic it reads, and how many consumers the one instance has. */
+    record Group(String topic, int members) {
+    }
+
+    /**
+     * Until the services just started are their groups' only members, settled, and have read their topics to the end:
+     * the scenario before may have left members that take a while to be given up (a consumer that could not leave its
+     * group cleanly), and the client is to be judged on a platform at rest, not on that.
+     */
+    static void awaitSettled(Map<String, Group> groups) {
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, services.endpoints().kafkaBootstrapServers()))) {
+            java.util.concurrent.atomic.AtomicReference<String> waitingFor = new java.util.concurrent.atomic.AtomicReference<>("");
+            org.awaitility.Awaitility.await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofMillis(500))
+                    .alias("the services' groups to settle").conditionEvaluationListener(c -> {
+                        if (c.isSatisfied() == false && c.getRemainingTimeInMS() < 1000) {
+                            System.out.println("still waiting for " + waitingFor.get());
+                        }
+                    }).until(() -> {
+                var described = admin.describeConsumerGroups(groups.keySet()).all().get();
+                for (Map.Entry<String, Group> group : groups.entrySet()) {
+                    var state = described.get(group.getKey());
+                    if (state.groupState() != org.apache.kafka.common.GroupState.STABLE || state.members().size() != group.getValue().members()) {
+                        waitingFor.set(group.getKey() + ": " + state.groupState() + " with " + state.members().size() + " members");
+                        return false;
+                    }
+                }
+                for (Map.Entry<String, String> entry : groups.entrySet().stream()
+                        .collect(java.util.stream.Collectors.toMap(Map.Entry::getKey, e -> e.getValue().topic())).entrySet()) {
+                    Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+                    admin.describeTopics(List.of(entry.getValue())).allTopicNames().get().get(entry.getValue()).partitions()
+                            .forEach(p -> latest.put(new TopicPartition(entry.getValue(), p.partition()), OffsetSpec.latest()));
+                    Map<TopicPartition, org.apache.kafka.clients.consumer.OffsetAndMetadata> committed =
+                            admin.listConsumerGroupOffsets(entry.getKey()).partitionsToOffsetAndMetadata().get();
+                    for (var end : admin.listOffsets(latest).all().get().entrySet()) {
+                        var at = committed.get(end.getKey());
+                        if ((at == null ? 0 : at.offset()) < end.getValue().offset()) {
+                            waitingFor.set(entry.getKey() + " at " + at + " of " + end.getKey() + " ending at " + end.getValue().offset());
+                            return false;
+                        }
+                    }
+                }
+                return true;
+            });
+        }
     }
 
     @AfterAll

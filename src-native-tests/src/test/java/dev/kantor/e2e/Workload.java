@@ -59,6 +59,11 @@ final class Workload {
     private final Map<String, GatewayClient> clients = new ConcurrentHashMap<>();
     private final KafkaTestClient kafka;
     private final Random random = new Random(11);
+    /** Whether every other deposit is written as an older producer writes it: the released v1 schema, by its registry id. */
+    volatile boolean v1Producer;
+    /** The deposits written with the v1 schema. */
+    final java.util.Set<String> sentAsV1 = ConcurrentHashMap.newKeySet();
+    private final java.util.concurrent.atomic.AtomicLong deposits = new java.util.concurrent.atomic.AtomicLong();
 
     Workload(KafkaTestClient kafka) {
         this.kafka = kafka;
@@ -159,8 +164,36 @@ final class Workload {
                 .setRequestedAt(now()).build();
         sent.put(request.getTransactionId(), new Deposit(request.getTransactionId(), user(account), account, amount));
         produced.put(request.getTransactionId(), request);
-        kafka.sendAsync("transaction-requests", account, request);
+        if (v1Producer && deposits.incrementAndGet() % 2 == 0) {
+            org.apache.avro.generic.GenericRecord v1 = asV1(request);
+            sentAsV1.add(request.getTransactionId());
+            kafka.sendAsync("transaction-requests", account, kafka.encode("transaction-requests", v1), KafkaTestClient.headersOf(v1));
+        } else {
+            kafka.sendAsync("transaction-requests", account, request);
+        }
         return request;
+    }
+
+    /** The released v1 schema of TransactionRequested, as producers that have not moved to v2 write it. */
+    private static final org.apache.avro.Schema V1 = dev.kantor.events.EventCatalog
+            .released(TransactionRequested.getClassSchema().getFullName()).get(0);
+
+    /** The same deposit as a v1 producer writes it: the fields v1 has (v2 only added optional ones). */
+    static org.apache.avro.generic.GenericRecord asV1(TransactionRequested request) {
+        org.apache.avro.generic.GenericRecord v1 = new org.apache.avro.generic.GenericData.Record(V1);
+        for (org.apache.avro.Schema.Field field : V1.getFields()) {
+            Object value = request.get(field.name());
+            if (value instanceof Enum<?> symbol) {
+                value = new org.apache.avro.generic.GenericData.EnumSymbol(field.schema(), symbol.name());
+            } else if (value instanceof dev.kantor.events.Money money) {
+                org.apache.avro.generic.GenericRecord amount = new org.apache.avro.generic.GenericData.Record(field.schema());
+                amount.put("amount", money.getAmount());
+                amount.put("currency", money.getCurrency());
+                value = amount;
+            }
+            v1.put(field.name(), value);
+        }
+        return v1;
     }
 
     /**

@@ -67,8 +67,12 @@ public final class KafkaTestClient implements AutoCloseable {
      * with the event-id header of its eventId field.
      */
     public void send(String topic, String key, org.apache.avro.generic.GenericRecord record) {
-        sendRaw(topic, key, serializer.serializeGeneric(topic, record), Map.of(dev.kantor.events.EventHeaders.EVENT_ID,
-                String.valueOf(record.get("eventId")), dev.kantor.events.EventHeaders.EVENT_TYPE, record.getSchema().getName()));
+        sendRaw(topic, key, encode(topic, record), headersOf(record));
+    }
+
+    /** A record in the wire format of its own schema (registered under the topic), for sending without waiting. */
+    public byte[] encode(String topic, org.apache.avro.generic.GenericRecord record) {
+        return serializer.serializeGeneric(topic, record);
     }
 
     /** An event in the wire format of the given topic's schema, for sending somewhere it does not belong. */
@@ -97,7 +101,7 @@ public final class KafkaTestClient implements AutoCloseable {
     }
 
     /** The headers every Kantor producer gives an event: its event id and type. */
-    public static Map<String, String> headersOf(SpecificRecordBase event) {
+    public static Map<String, String> headersOf(org.apache.avro.generic.GenericRecord event) {
         return Map.of("event-id", String.valueOf(event.get("eventId")), "event-type", event.getSchema().getName());
     }
 

@@ -298,7 +298,7 @@ class GatewayJourneyTest {
     }
 
     @Test
-    void aQuoteIsForOneUserOnePairAndAnExchangeOnly() {
+    void aQuoteIsForOneUserOnePairAndAnExchangeOnlyAndUntilItExpires() throws Exception {
         GatewayClient carol = GatewayClient.signIn(base, "quote-" + UUID.randomUUID().toString().substring(0, 8));
         GatewayClient dave = GatewayClient.signIn(base, "quote-" + UUID.randomUUID().toString().substring(0, 8));
         kafka.send("rates", "EUR/GBP", rate("EUR", "GBP", "0.8500"));
@@ -320,6 +320,18 @@ class GatewayJourneyTest {
             JsonNode problem = carol.transact(castMap(c[0]), UUID.randomUUID().toString(), (int) c[1]);
             assertEquals(c[2], problem.get("field").asText(), c[0] + " -> " + problem);
         }
+        // Time passes (the quote's expiry moved into the past by the operator's hand, rather than waiting 30 s).
+        try (java.sql.Connection db = java.sql.DriverManager.getConnection(services.endpoints().jdbcUrl(),
+                services.endpoints().postgresUser(), services.endpoints().postgresPassword());
+             java.sql.PreparedStatement expire = db.prepareStatement(
+                     "UPDATE gateway.quote SET expires_at = now() - interval '1 second' WHERE quote_id = ?")) {
+            expire.setString(1, quoteId);
+            assertEquals(1, expire.executeUpdate());
+        }
+        JsonNode expired = carol.transact(Map.of("accountId", account, "kind", "EXCHANGE", "amount", "1.00", "currency", "EUR",
+                "targetCurrency", "GBP", "quoteId", quoteId), UUID.randomUUID().toString(), 422);
+        assertEquals("quoteId", expired.get("field").asText());
+        assertTrue(expired.get("detail").asText().contains("expired"), expired.toString());
         String daveAccount = dave.openAccount("EUR", "Not Carol's " + UUID.randomUUID());
         JsonNode foreign = dave.transact(Map.of("accountId", daveAccount, "kind", "EXCHANGE", "amount", "1.00", "currency", "EUR",
                 "targetCurrency", "GBP", "quoteId", quoteId), UUID.randomUUID().toString(), 404);
