@@ -79,15 +79,25 @@ public final class EventSerializer implements Serializer<SpecificRecord> {
      * and Instant.
      */
     public byte[] serializeGeneric(String topic, org.apache.avro.generic.GenericRecord record) {
-        return framed(topic, record.getSchema(), out -> {
-            org.apache.avro.generic.GenericData model = new org.apache.avro.generic.GenericData();
-            model.addLogicalTypeConversion(new org.apache.avro.Conversions.DecimalConversion());
-            model.addLogicalTypeConversion(new org.apache.avro.data.TimeConversions.TimestampMillisConversion());
-            BinaryEncoder encoder = EncoderFactory.get().directBinaryEncoder(out, null);
-            new org.apache.avro.generic.GenericDatumWriter<org.apache.avro.generic.GenericRecord>(record.getSchema(), model)
-                    .write(record, encoder);
-            encoder.flush();
-        });
+        return framed(topic, record.getSchema(), out -> writeGeneric(record, out));
+    }
+
+    /**
+     * A record written with a schema the caller took from the registry itself, by subject and version, as a client in
+     * another language does: the registry's content id of that version goes in the header.
+     */
+    public static byte[] serializeGeneric(int contentId, org.apache.avro.generic.GenericRecord record) {
+        return frame(contentId, record.getSchema(), out -> writeGeneric(record, out));
+    }
+
+    private static void writeGeneric(org.apache.avro.generic.GenericRecord record, OutputStream out) throws IOException {
+        org.apache.avro.generic.GenericData model = new org.apache.avro.generic.GenericData();
+        model.addLogicalTypeConversion(new org.apache.avro.Conversions.DecimalConversion());
+        model.addLogicalTypeConversion(new org.apache.avro.data.TimeConversions.TimestampMillisConversion());
+        BinaryEncoder encoder = EncoderFactory.get().directBinaryEncoder(out, null);
+        new org.apache.avro.generic.GenericDatumWriter<org.apache.avro.generic.GenericRecord>(record.getSchema(), model)
+                .write(record, encoder);
+        encoder.flush();
     }
 
     /** Writes Avro binary to a stream. */
@@ -97,7 +107,10 @@ public final class EventSerializer implements Serializer<SpecificRecord> {
 
     /** The wire format: magic byte 0, the schema's registry id under the topic, then the Avro binary. */
     private byte[] framed(String topic, Schema schema, Body body) {
-        int id = ids.computeIfAbsent(new Key(topic, schema), key -> lookup(topic, schema));
+        return frame(ids.computeIfAbsent(new Key(topic, schema), key -> lookup(topic, schema)), schema, body);
+    }
+
+    private static byte[] frame(int id, Schema schema, Body body) {
         try {
             ByteArrayOutputStream out = new ByteArrayOutputStream(128);
             out.write(0);
@@ -105,7 +118,7 @@ public final class EventSerializer implements Serializer<SpecificRecord> {
             body.write(out);
             return out.toByteArray();
         } catch (IOException | RuntimeException e) {
-            throw new SerializationException("cannot write " + schema.getFullName() + " to " + topic + ": " + e, e);
+            throw new SerializationException("cannot write " + schema.getFullName() + " with schema id " + id + ": " + e, e);
         }
     }
 

@@ -68,10 +68,21 @@ public final class LocalPlatform {
 
     /** Starts a supervisor process that outlives the caller, and waits for its state file. */
     public Endpoints startDetached(boolean services) {
-        Path jar = launcherJar();
+        return startDetached(services, PlatformConfig.projectRoot(), launcherJar());
+    }
+
+    /**
+     * The same with the launcher of another checkout's build (an older release: its schema gate, topology and
+     * services), to start from what that release deployed.
+     */
+    public Endpoints startDetached(boolean services, Path build) {
+        return startDetached(services, build, build.resolve("platform/target/kantor-platform.jar"));
+    }
+
+    private Endpoints startDetached(boolean services, Path build, Path jar) {
         Path log = config.logs().resolve("launcher.log");
         List<String> command = new ArrayList<>(List.of(ManagedProcess.javaExecutable(), "-Xmx256m", "-XX:+UseSerialGC",
-                "-Dkantor.project.root=" + PlatformConfig.projectRoot(), "-jar", jar.toString(),
+                "-Dkantor.project.root=" + build, "-jar", jar.toString(),
                 "up", "--brokers", Integer.toString(config.brokers())));
         if (!services) {
             command.add("--no-services");

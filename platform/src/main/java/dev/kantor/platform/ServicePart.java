@@ -31,12 +31,20 @@ public final class ServicePart implements Part {
     private final Endpoints endpoints;
     private final Path log;
     private final Map<String, String> properties;
+    /** The checkout whose build runs: this one, or a release built elsewhere (an older version, for a rollout). */
+    private final Path build;
     private ManagedProcess process;
 
     /**
      * @param properties extra configuration (for example a batch size), as system properties
      */
     public ServicePart(String name, int port, Endpoints endpoints, Path log, Map<String, String> properties) {
+        this(name, PlatformConfig.projectRoot(), port, endpoints, log, properties);
+    }
+
+    /** The same, run from the build of another checkout (its {@code services/<name>/target}). */
+    public ServicePart(String name, Path build, int port, Endpoints endpoints, Path log, Map<String, String> properties) {
+        this.build = build;
         this.name = name;
         this.port = port;
         this.endpoints = endpoints;
@@ -46,13 +54,20 @@ public final class ServicePart implements Part {
 
     /** The packaged service; empty until {@code ./mvnw package} has built it. */
     public static Path jar(String service) {
-        return PlatformConfig.projectRoot().resolve("services").resolve(service).resolve("target/quarkus-app/quarkus-run.jar");
+        return jar(PlatformConfig.projectRoot(), service);
+    }
+
+    static Path jar(Path build, String service) {
+        return build.resolve("services").resolve(service).resolve("target/quarkus-app/quarkus-run.jar");
     }
 
     /** The native executable of a service ({@code ./mvnw package -Pnative}). */
     public static Path nativeExecutable(String service) {
-        return PlatformConfig.projectRoot().resolve("services").resolve(service)
-                .resolve("target/kantor-" + service + "-1.0.0-SNAPSHOT-runner");
+        return nativeExecutable(PlatformConfig.projectRoot(), service);
+    }
+
+    static Path nativeExecutable(Path build, String service) {
+        return build.resolve("services").resolve(service).resolve("target/kantor-" + service + "-1.0.0-SNAPSHOT-runner");
     }
 
     /** Whether services run as native executables (-Dkantor.native=true, set by the native profile of the tests). */
@@ -61,7 +76,11 @@ public final class ServicePart implements Part {
     }
 
     public static boolean built(String service) {
-        return Files.isRegularFile(nativeMode() ? nativeExecutable(service) : jar(service));
+        return built(PlatformConfig.projectRoot(), service);
+    }
+
+    static boolean built(Path build, String service) {
+        return Files.isRegularFile(nativeMode() ? nativeExecutable(build, service) : jar(build, service));
     }
 
     @Override
@@ -83,12 +102,12 @@ public final class ServicePart implements Part {
 
     @Override
     public void start() {
-        if (!built(name)) {
-            throw new PlatformException("service " + name + " is not built (" + (nativeMode() ? nativeExecutable(name) : jar(name))
+        if (!built(build, name)) {
+            throw new PlatformException("service " + name + " is not built (" + (nativeMode() ? nativeExecutable(build, name) : jar(build, name))
                     + "): run ./mvnw package -DskipTests" + (nativeMode() ? " -Pnative" : ""));
         }
         String heap = HEAP.getOrDefault(name, "256m");
-        List<String> command = new ArrayList<>(nativeMode() ? List.of(nativeExecutable(name).toString(), "-Xmx" + heap)
+        List<String> command = new ArrayList<>(nativeMode() ? List.of(nativeExecutable(build, name).toString(), "-Xmx" + heap)
                 : List.of(ManagedProcess.javaExecutable(), "-Xms" + (HEAP.containsKey(name) ? heap : "64m"), "-Xmx" + heap,
                         "-XX:+UseSerialGC",
                         // JBoss threads needs this on JDK 24+, or the worker pool dies at start.
@@ -119,9 +138,10 @@ public final class ServicePart implements Part {
         devIdentity().forEach((key, value) -> command.add("-D" + key + "=" + value));
         properties.forEach((key, value) -> command.add("-D" + key + "=" + value));
         if (!nativeMode()) {
-            command.addAll(List.of("-jar", jar(name).toString()));
+            command.addAll(List.of("-jar", jar(build, name).toString()));
         }
-        process = new ManagedProcess(name, command, nativeMode() ? nativeExecutable(name).getParent() : jar(name).getParent(), log, Map.of());
+        process = new ManagedProcess(name, command, nativeMode() ? nativeExecutable(build, name).getParent() : jar(build, name).getParent(),
+                log, Map.of());
         process.start();
     }
 

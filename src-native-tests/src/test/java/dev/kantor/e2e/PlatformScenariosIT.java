@@ -131,7 +131,7 @@ class PlatformScenariosIT {
     @Test
     void aV1ProducerKeepsWorkingWhileTheV2ConsumerRolls() throws Exception {
         Workload workload = new Workload(kafka);
-        workload.v1Producer = true;
+        workload.v1Every = 2;
         scenario.underLoad("a v1 producer throughout, the v2 transaction service rolled", workload,
                 disturbance -> disturbance.schedule(() -> {
                     // A rolling replacement: the new instance joins the group, then the old one leaves it.

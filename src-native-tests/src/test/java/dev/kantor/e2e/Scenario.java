@@ -69,7 +69,10 @@ final class Scenario implements AutoCloseable {
         services.close();
     }
 
-    /** Steady deposits produced at 100/s for 10 s (x scale) to 20 accounts while the disturbance runs. */
+    /**
+     * Steady deposits produced at 100/s for 10 s (x scale) to 20 accounts (or the workload's own, opened beforehand)
+     * while the disturbance runs.
+     */
     Workload underLoad(String scenario, Disturbance plan) throws Exception {
         return underLoad(scenario, new Workload(kafka), plan);
     }
@@ -86,7 +89,9 @@ final class Scenario implements AutoCloseable {
 
     private Workload underLoad(String scenario, Workload workload, Disturbance plan, boolean throughout) throws Exception {
         long started = System.nanoTime();
-        workload.openAccounts(20, RECOVERY);
+        if (workload.accounts.isEmpty()) {
+            workload.openAccounts(20, RECOVERY);
+        }
         try (OutcomeCollector outcomes = new OutcomeCollector(services.endpoints())) {
             ScheduledExecutorService load = Executors.newSingleThreadScheduledExecutor();
             ScheduledExecutorService disturbance = Executors.newSingleThreadScheduledExecutor();

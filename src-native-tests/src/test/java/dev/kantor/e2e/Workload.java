@@ -59,8 +59,11 @@ final class Workload {
     private final Map<String, GatewayClient> clients = new ConcurrentHashMap<>();
     private final KafkaTestClient kafka;
     private final Random random = new Random(11);
-    /** Whether every other deposit is written as an older producer writes it: the released v1 schema, by its registry id. */
-    volatile boolean v1Producer;
+    /**
+     * Every how many deposits one is written as an older producer writes it, with v1 of the schema by its registry
+     * version (0: none, 1: every one, 2: every other).
+     */
+    volatile int v1Every;
     /** The deposits written with the v1 schema. */
     final java.util.Set<String> sentAsV1 = ConcurrentHashMap.newKeySet();
     private final java.util.concurrent.atomic.AtomicLong deposits = new java.util.concurrent.atomic.AtomicLong();
@@ -164,24 +167,33 @@ final class Workload {
                 .setRequestedAt(now()).build();
         sent.put(request.getTransactionId(), new Deposit(request.getTransactionId(), user(account), account, amount));
         produced.put(request.getTransactionId(), request);
-        if (v1Producer && deposits.incrementAndGet() % 2 == 0) {
-            org.apache.avro.generic.GenericRecord v1 = asV1(request);
+        if (v1Every > 0 && deposits.incrementAndGet() % v1Every == 0) {
+            org.apache.avro.generic.GenericRecord v1 = asV1(request, v1Schema());
             sentAsV1.add(request.getTransactionId());
-            kafka.sendAsync("transaction-requests", account, kafka.encode("transaction-requests", v1), KafkaTestClient.headersOf(v1));
+            kafka.sendAsync("transaction-requests", account, KafkaTestClient.encode(v1Schema(), v1), KafkaTestClient.headersOf(v1));
         } else {
             kafka.sendAsync("transaction-requests", account, request);
         }
         return request;
     }
 
-    /** The released v1 schema of TransactionRequested, as producers that have not moved to v2 write it. */
-    private static final org.apache.avro.Schema V1 = dev.kantor.events.EventCatalog
-            .released(TransactionRequested.getClassSchema().getFullName()).get(0);
+    private volatile KafkaTestClient.RegisteredSchema v1;
+
+    /**
+     * TransactionRequested as producers that have not moved to v2 write it: version 1 of its subject, taken from the
+     * registry (whether the registry holds it as v1's own gate registered it, or in canonical form).
+     */
+    private KafkaTestClient.RegisteredSchema v1Schema() {
+        if (v1 == null) {
+            v1 = kafka.registered("transaction-requests", 1);
+        }
+        return v1;
+    }
 
     /** The same deposit as a v1 producer writes it: the fields v1 has (v2 only added optional ones). */
-    static org.apache.avro.generic.GenericRecord asV1(TransactionRequested request) {
-        org.apache.avro.generic.GenericRecord v1 = new org.apache.avro.generic.GenericData.Record(V1);
-        for (org.apache.avro.Schema.Field field : V1.getFields()) {
+    static org.apache.avro.generic.GenericRecord asV1(TransactionRequested request, KafkaTestClient.RegisteredSchema schema) {
+        org.apache.avro.generic.GenericRecord v1 = new org.apache.avro.generic.GenericData.Record(schema.schema());
+        for (org.apache.avro.Schema.Field field : schema.schema().getFields()) {
             Object value = request.get(field.name());
             if (value instanceof Enum<?> symbol) {
                 value = new org.apache.avro.generic.GenericData.EnumSymbol(field.schema(), symbol.name());

@@ -75,6 +75,49 @@ public final class KafkaTestClient implements AutoCloseable {
         return serializer.serializeGeneric(topic, record);
     }
 
+    /** A schema as the registry holds it under a topic's subject at one version, and the content id it is written with. */
+    public record RegisteredSchema(org.apache.avro.Schema schema, int contentId) {
+    }
+
+    /**
+     * The schema of {@code <topic>-value} at a version, fetched as a client in another language fetches it (no copy of
+     * its own): what an older producer writes with, by its registry version.
+     */
+    public RegisteredSchema registered(String topic, int version) {
+        String base = endpoints.registryApiV2() + "/groups/default/artifacts/" + topic + "-value/versions/" + version;
+        com.fasterxml.jackson.databind.JsonNode meta = getJson(base + "/meta");
+        return new RegisteredSchema(new org.apache.avro.Schema.Parser().parse(get(base)), meta.get("contentId").asInt());
+    }
+
+    /** A record in the wire format of a registered version (see {@link #registered}). */
+    public static byte[] encode(RegisteredSchema schema, org.apache.avro.generic.GenericRecord record) {
+        return EventSerializer.serializeGeneric(schema.contentId(), record);
+    }
+
+    private static com.fasterxml.jackson.databind.JsonNode getJson(String url) {
+        try {
+            return new com.fasterxml.jackson.databind.ObjectMapper().readTree(get(url));
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException(url, e);
+        }
+    }
+
+    private static String get(String url) {
+        try {
+            var response = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(url)).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString());
+            if (response.statusCode() != 200) {
+                throw new IllegalStateException(url + " answered " + response.statusCode() + ": " + response.body());
+            }
+            return response.body();
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException(url, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(url, e);
+        }
+    }
+
     /** An event in the wire format of the given topic's schema, for sending somewhere it does not belong. */
     public byte[] encode(String topic, SpecificRecordBase event) {
         return serializer.serialize(topic, event);

@@ -18,6 +18,7 @@ import dev.kantor.topology.Services;
 public final class PackagedServices implements AutoCloseable {
 
     private final Endpoints endpoints;
+    private final LocalPlatform platform;
     private final Map<String, ServicePart> parts = new LinkedHashMap<>();
     private final Map<String, ServicePart> canaries = new LinkedHashMap<>();
 
@@ -32,6 +33,7 @@ public final class PackagedServices implements AutoCloseable {
 
     /** The named services on the given platform (another one than this checkout's: three brokers, secured...). */
     public PackagedServices(LocalPlatform platform, Iterable<String> names) {
+        this.platform = platform;
         endpoints = platform.ensureRunning();
         for (String name : names) {
             platform.stopOwnInstance(name);
@@ -47,8 +49,25 @@ public final class PackagedServices implements AutoCloseable {
     }
 
     private ServicePart part(String name, String instance) {
-        return new ServicePart(name, Ports.any(), endpoints, Path.of("target", "e2e-" + name + instance + ".log").toAbsolutePath(),
+        return part(name, instance, dev.kantor.platform.PlatformConfig.projectRoot());
+    }
+
+    private ServicePart part(String name, String instance, Path build) {
+        return new ServicePart(name, build, Ports.any(), endpoints, Path.of("target", "e2e-" + name + instance + ".log").toAbsolutePath(),
                 Map.of("kantor.gateway.demo-users", "*", "kantor.transaction.max-rate-age", "PT1H"));
+    }
+
+    /**
+     * An instance built from another checkout (an older release, see ReleasedBuild) under the service's name, in
+     * place of the platform's own instance; {@link #replace} later puts this checkout's build in its place.
+     */
+    public ServicePart startBuild(String name, Path build) {
+        platform.stopOwnInstance(name);
+        ServicePart part = part(name, "-" + build.getFileName(), build);
+        part.start();
+        part.awaitHealthy(Duration.ofSeconds(180));
+        parts.put(name, part);
+        return part;
     }
 
     /** A new instance (a new version, as far as the platform can tell) in place of the stopped one. */
