@@ -18,10 +18,13 @@ final class ApiContract {
     static final Map<String, Integer> CURRENCIES = Map.of("EUR", 2, "USD", 2, "GBP", 2, "CHF", 2, "PLN", 2, "JPY", 0, "SEK", 2,
             "NOK", 2, "CZK", 2, "BHD", 3);
     static final Set<String> KINDS = Set.of("DEPOSIT", "WITHDRAWAL", "EXCHANGE");
-    static final Set<String> TRANSACTION_FIELDS = Set.of("accountId", "kind", "amount", "currency", "targetCurrency");
+    static final Set<String> TRANSACTION_FIELDS = Set.of("accountId", "kind", "amount", "currency", "targetCurrency", "quoteId",
+            "tolerance");
     static final Set<String> OPENING_FIELDS = Set.of("baseCurrency", "displayName");
     static final BigDecimal MAX_AMOUNT = new BigDecimal("1000000000");
     static final int DISPLAY_NAME_MAX = 64;
+    /** kantor.gateway.quote.max-tolerance as documented (0.05); a tolerance has ten decimals at most, like a rate. */
+    static final BigDecimal MAX_TOLERANCE = new BigDecimal("0.05");
 
     private static final Pattern ID = Pattern.compile("[A-Za-z0-9._:-]{1,64}");
     private static final Pattern DECIMAL_TEXT = Pattern.compile("-?[0-9]+(\\.[0-9]+)?");
@@ -109,7 +112,36 @@ final class ApiContract {
                 blame.add("targetCurrency");
             }
         }
+        blameQuote(body, kindValid ? (String) kind : null, blame);
         return blame;
+    }
+
+    /**
+     * Contract v2: a quoteId is an id, and only for an EXCHANGE; a tolerance goes with a quoteId and is a fraction from
+     * 0 to {@link #MAX_TOLERANCE}. Whether the quote exists (404) or fits (422) is not the body's matter.
+     */
+    private static void blameQuote(Map<String, Object> body, String kind, Set<String> blame) {
+        Object tolerance = body.getOrDefault("tolerance", Absent.FIELD);
+        if (quoted(body) && (!isId(body.get("quoteId")) || kind != null && !"EXCHANGE".equals(kind))) {
+            blame.add("quoteId");
+        }
+        if (tolerance == Absent.FIELD || tolerance == JsonNull.NULL) {
+            return;
+        }
+        if (tolerance instanceof JsonNumber n && amount(n) == null) {
+            blame.add("body");
+        }
+        BigDecimal fraction = amount(tolerance);
+        if (!quoted(body) || fraction == null || fraction.signum() < 0 || fraction.compareTo(MAX_TOLERANCE) > 0
+                || fraction.stripTrailingZeros().scale() > 10) {
+            blame.add("tolerance");
+        }
+    }
+
+    /** Whether the body names a quote (null is the same as none). */
+    static boolean quoted(Map<String, Object> body) {
+        Object quote = body.getOrDefault("quoteId", Absent.FIELD);
+        return quote != Absent.FIELD && quote != JsonNull.NULL;
     }
 
     /** The amount a client meant, or null when it is no decimal: a string of digits with one point at most, or a JSON number. */
@@ -127,11 +159,17 @@ final class ApiContract {
         return null;
     }
 
-    /** What makes a retry the same transaction: the same account, kind, amount (by value), currencies. */
+    /** What makes a retry the same transaction: the same account, kind, amount (by value), currencies, and quote. */
     static String fingerprint(Map<String, Object> body) {
         Object target = body.get("targetCurrency");
-        return body.get("accountId") + "|" + body.get("kind") + "|" + amount(body.get("amount")).stripTrailingZeros().toPlainString()
+        String plain = body.get("accountId") + "|" + body.get("kind") + "|" + amount(body.get("amount")).stripTrailingZeros().toPlainString()
                 + "|" + body.get("currency") + "|" + (target instanceof String t ? t : "");
+        if (!quoted(body)) {
+            return plain;
+        }
+        Object tolerance = body.getOrDefault("tolerance", Absent.FIELD);
+        BigDecimal fraction = tolerance == Absent.FIELD || tolerance == JsonNull.NULL ? BigDecimal.ZERO : amount(tolerance);
+        return plain + "|" + body.get("quoteId") + "|" + fraction.stripTrailingZeros().toPlainString();
     }
 
     private static Set<String> unknownFields(Map<String, Object> body, Set<String> known) {

@@ -162,6 +162,11 @@ class ApiFuzzIT {
             answer.assertProblem(422, Set.of("Idempotency-Key"));
             return;
         }
+        if (ApiContract.quoted(body) && !liveQuotes.contains(body.get("quoteId"))) {
+            // An id GET /api/quotes never gave.
+            answer.assertProblem(404, Set.of("quoteId"));
+            return;
+        }
         answer.assertStatus(202);
         String accountId = answer.json().get("accountId").asText();
         if (k != null && openingKeys.containsKey(k)) {
@@ -182,6 +187,17 @@ class ApiFuzzIT {
     @Property(tries = 600)
     void aTransactionIsAcceptedExactlyWhenTheContractFindsNothingToBlame(@ForAll("transactionBodies") Map<String, Object> body,
             @ForAll("idempotencyKeys") String key) {
+        judgeTransaction(body, key);
+    }
+
+    /** Contract v2 in depth: exchanges that name a quote (live, made up or malformed) with every kind of tolerance. */
+    @Property(tries = 200)
+    void aQuotedExchangeIsAcceptedExactlyWhenTheContractFindsNothingToBlame(@ForAll("quotedExchanges") Map<String, Object> body,
+            @ForAll("idempotencyKeys") String key) {
+        judgeTransaction(body, key);
+    }
+
+    private void judgeTransaction(Map<String, Object> body, String key) {
         Set<String> blame = ApiContract.transactionBlame(body);
         if (!ApiContract.validKey(key)) {
             blame.add("Idempotency-Key");
@@ -199,6 +215,11 @@ class ApiFuzzIT {
         String k = key == null ? null : key.strip();
         if (k != null && transactionKeys.containsKey(k) && !transactionKeys.get(k).equals(fingerprint)) {
             answer.assertProblem(422, Set.of("Idempotency-Key"));
+            return;
+        }
+        if (ApiContract.quoted(body) && !liveQuotes.contains(body.get("quoteId"))) {
+            // An id GET /api/quotes never gave.
+            answer.assertProblem(404, Set.of("quoteId"));
             return;
         }
         answer.assertStatus(202);
@@ -344,6 +365,49 @@ class ApiFuzzIT {
         });
     }
 
+    /** Quotes GET /api/quotes gave this run's user for EUR to USD (live for 30 s: each is used as soon as it is given). */
+    static final Set<Object> liveQuotes = ConcurrentHashMap.newKeySet();
+
+    @Provide
+    Arbitrary<Map<String, Object>> quotedExchanges() {
+        Arbitrary<Object> quotes = Arbitraries.frequencyOf(Tuple.of(4, Arbitraries.create(ApiFuzzIT::liveQuote)),
+                Tuple.of(2, Arbitraries.create(() -> (Object) java.util.UUID.randomUUID().toString())),
+                Tuple.of(1, hostileText().map(s -> (Object) s)),
+                Tuple.of(1, Arbitraries.<Object>of(Absent.FIELD, JsonNull.NULL, Boolean.TRUE, List.of(), new JsonNumber("7"))));
+        Arbitrary<Object> tolerances = Arbitraries.frequencyOf(Tuple.of(2, Arbitraries.just(Absent.FIELD)),
+                Tuple.of(4, Arbitraries.integers().between(2, 12).flatMap(scale -> Arbitraries.bigDecimals()
+                        .between(new BigDecimal("-0.01"), new BigDecimal("0.08")).ofScale(scale)).map(d -> (Object) d.toPlainString())),
+                Tuple.of(1, Arbitraries.<Object>of("0.05", "0.0500000000", "0.050000000001", "0.0500000001", "-0", "5e-3", "", " 0.01",
+                        new JsonNumber("0.01"), new JsonNumber("1e-2"), new JsonNumber("1e999999999999"), JsonNull.NULL, Boolean.TRUE)),
+                Tuple.of(1, hostileText().map(s -> (Object) s)));
+        Arbitrary<Object> kinds = Arbitraries.<Object>of("EXCHANGE", "EXCHANGE", "EXCHANGE", "DEPOSIT", "WITHDRAWAL");
+        return Combinators.combine(quotes, tolerances, kinds).as((quote, tolerance, kind) -> {
+            Map<String, Object> body = new LinkedHashMap<>();
+            body.put("accountId", ownAccounts.get("EUR"));
+            body.put("kind", kind);
+            body.put("amount", "1.00");
+            body.put("currency", "EUR");
+            if ("EXCHANGE".equals(kind)) {
+                body.put("targetCurrency", "USD");
+            }
+            put(body, "quoteId", quote);
+            put(body, "tolerance", tolerance);
+            return body;
+        });
+    }
+
+    /** A quote the gateway gives now, or a made-up id while it has no EUR/USD rate yet. */
+    static Object liveQuote() {
+        Answer answer = send("GET", "/api/quotes?from=EUR&to=USD&amount=1.00", headers(), null);
+        if (answer.status() != 200) {
+            answer.assertProblem(404, Set.of("to"));
+            return java.util.UUID.randomUUID().toString();
+        }
+        String quoteId = answer.json().get("quoteId").asText();
+        liveQuotes.add(quoteId);
+        return quoteId;
+    }
+
     @Provide
     Arbitrary<Map<String, Object>> transactionBodies() {
         Arbitrary<Object> accounts = Arbitraries.frequencyOf(Tuple.of(8, Arbitraries.of(new ArrayList<Object>(ownAccounts.values()))),
@@ -352,14 +416,27 @@ class ApiFuzzIT {
         Arbitrary<Object> kinds = Arbitraries.<Object>of("DEPOSIT", "DEPOSIT", "WITHDRAWAL", "EXCHANGE", "EXCHANGE", "deposit", "Transfer", "DEPOSIT ");
         Arbitrary<Object> targets = Arbitraries.frequencyOf(Tuple.of(4, Arbitraries.just(Absent.FIELD)), Tuple.of(4, currencies()),
                 Tuple.of(1, Arbitraries.just(JsonNull.NULL)));
+        // Mostly no quote (contract v1 bodies), else a made-up id, a tolerance with or without one, or hostile values.
+        Arbitrary<Object> quotes = Arbitraries.frequencyOf(Tuple.of(16, Arbitraries.just(Absent.FIELD)),
+                Tuple.of(2, Arbitraries.create(() -> (Object) java.util.UUID.randomUUID().toString())),
+                Tuple.of(1, hostileText().map(s -> (Object) s)),
+                Tuple.of(1, Arbitraries.<Object>of(JsonNull.NULL, Boolean.TRUE, List.of(), Map.of("$ne", ""), new JsonNumber("7"))));
+        Arbitrary<Object> tolerances = Arbitraries.frequencyOf(Tuple.of(16, Arbitraries.just(Absent.FIELD)),
+                Tuple.of(2, Arbitraries.<Object>of("0", "0.005", "0.05", "0.0500", "0.051", "0.055", "-0.001", "1", "0.00000000001", "5e-3", "",
+                        " 0.01", "0.01%")),
+                Tuple.of(1, Arbitraries.<Object>of(new ApiContract.JsonNumber("0.01"), new ApiContract.JsonNumber("1e-3"),
+                        new ApiContract.JsonNumber("1e999999999999"), JsonNull.NULL)));
         Arbitrary<Map<String, Object>> bodies = Combinators.combine(field(accounts), field(kinds), field(amounts()), field(currencies()),
-                field(targets), unknownFields()).as((account, kind, amount, currency, target, extra) -> {
+                field(targets), quotes, tolerances, unknownFields())
+                .as((account, kind, amount, currency, target, quote, tolerance, extra) -> {
                     Map<String, Object> body = new LinkedHashMap<>();
                     put(body, "accountId", account);
                     put(body, "kind", kind);
                     put(body, "amount", amount);
                     put(body, "currency", currency);
                     put(body, "targetCurrency", target);
+                    put(body, "quoteId", quote);
+                    put(body, "tolerance", tolerance);
                     body.putAll(extra);
                     return body;
                 });
@@ -703,8 +780,9 @@ class ApiFuzzIT {
 
     private static String fingerprint(TransactionRequested r) {
         BigDecimal amount = r.getAmount().getAmount();
-        return r.getAccountId() + "|" + r.getKind() + "|" + amount.stripTrailingZeros().toPlainString() + "|" + r.getAmount().getCurrency()
+        String plain = r.getAccountId() + "|" + r.getKind() + "|" + amount.stripTrailingZeros().toPlainString() + "|" + r.getAmount().getCurrency()
                 + "|" + (r.getTargetCurrency() == null ? "" : r.getTargetCurrency());
+        return r.getQuoteId() == null ? plain : plain + "|" + r.getQuoteId() + "|" + r.getQuoteTolerance().stripTrailingZeros().toPlainString();
     }
 
     /** A path segment percent-encoded byte by byte (UTF-8, lone surrogates as the encoder replaces them). */

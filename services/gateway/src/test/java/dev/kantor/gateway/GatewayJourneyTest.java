@@ -129,6 +129,7 @@ class GatewayJourneyTest {
             SseClient.Event exchanged = outcomes.await(e -> e.data().contains(exchange), WAIT);
             // At the rate the transaction service holds when it decides: 1.0850, or a newer one another test sent.
             JsonNode made = JSON.readTree(exchanged.data());
+            assertEquals("APPROVED", made.path("status").asText(), exchanged.data());
             BigDecimal bought = new BigDecimal("50.00").multiply(new BigDecimal(made.get("rate").asText())).setScale(2, RoundingMode.HALF_EVEN);
             assertEquals("USD", made.get("credited").get("currency").asText(), exchanged.data());
             assertEquals(bought.toPlainString(), made.get("credited").get("amount").asText(), exchanged.data());
@@ -332,6 +333,27 @@ class GatewayJourneyTest {
                 "targetCurrency", "GBP", "quoteId", quoteId), UUID.randomUUID().toString(), 422);
         assertEquals("quoteId", expired.get("field").asText());
         assertTrue(expired.get("detail").asText().contains("expired"), expired.toString());
+        // Past its retention (kantor.gateway.quote.retention, 1 h), the next quote anyone asks for sweeps it away.
+        try (java.sql.Connection db = java.sql.DriverManager.getConnection(services.endpoints().jdbcUrl(),
+                services.endpoints().postgresUser(), services.endpoints().postgresPassword());
+             java.sql.PreparedStatement expire = db.prepareStatement(
+                     "UPDATE gateway.quote SET expires_at = now() - interval '61 minutes' WHERE quote_id = ?");
+             java.sql.PreparedStatement count = db.prepareStatement("SELECT count(*) FROM gateway.quote WHERE quote_id = ?")) {
+            expire.setString(1, quoteId);
+            assertEquals(1, expire.executeUpdate());
+            String fresh = dave.get("/api/quotes?from=EUR&to=GBP&amount=5.00", 200).get("quoteId").asText();
+            count.setString(1, quoteId);
+            try (java.sql.ResultSet rows = count.executeQuery()) {
+                assertTrue(rows.next() && rows.getInt(1) == 0, "the expired quote was swept");
+            }
+            count.setString(1, fresh);
+            try (java.sql.ResultSet rows = count.executeQuery()) {
+                assertTrue(rows.next() && rows.getInt(1) == 1, "the new quote is kept");
+            }
+        }
+        JsonNode swept = carol.transact(Map.of("accountId", account, "kind", "EXCHANGE", "amount", "1.00", "currency", "EUR",
+                "targetCurrency", "GBP", "quoteId", quoteId), UUID.randomUUID().toString(), 404);
+        assertEquals("quoteId", swept.get("field").asText(), swept.toString());
         String daveAccount = dave.openAccount("EUR", "Not Carol's " + UUID.randomUUID());
         JsonNode foreign = dave.transact(Map.of("accountId", daveAccount, "kind", "EXCHANGE", "amount", "1.00", "currency", "EUR",
                 "targetCurrency", "GBP", "quoteId", quoteId), UUID.randomUUID().toString(), 404);

@@ -65,6 +65,13 @@ public interface GatewayConfig {
         /** The largest tolerance an exchange may ask for, as a fraction (0.05 is 5 %). */
         @WithDefault("0.05")
         java.math.BigDecimal maxTolerance();
+
+        /**
+         * How long an expired quote is kept (a request naming it is told it expired) before a sweep deletes it (then
+         * the request is told no such quote exists). Each new quote sweeps up to 100 of them.
+         */
+        @WithDefault("PT1H")
+        Duration retention();
     }
 
     /** Test-only failpoints: all off by default, never to be set in production. */

@@ -40,6 +40,9 @@ import jakarta.ws.rs.core.MediaType;
 @Produces(MediaType.APPLICATION_JSON)
 public class QuoteResource {
 
+    /** Expired quotes deleted per quote given, at most: more than are given, so the table shrinks whenever it is used. */
+    static final int SWEEP_BATCH = 100;
+
     @Inject
     Identity identity;
 
@@ -74,7 +77,9 @@ public class QuoteResource {
                     quote.toCurrency = to;
                     quote.rate = price.get().rate();
                     quote.expiresAt = now.plus(config.quote().ttl());
-                    return quote.persist().replaceWith(answer(quote, amount, price.get(), now));
+                    // Whoever asks for quotes pays for keeping their table small: no scheduler, nothing grows unseen.
+                    return Quote.sweepExpired(now.minus(config.quote().retention()), SWEEP_BATCH)
+                            .chain(() -> quote.persist()).replaceWith(answer(quote, amount, price.get(), now));
                 }));
     }
 
