@@ -1,6 +1,9 @@
 """Open an account, deposit into it and read the outcome and the wallet, from Python. Prints one line per step.
 
     python3 clients/python/example.py --bootstrap 127.0.0.1:9092 --registry http://127.0.0.1:8081 --user py-alice
+
+With --schema TOPIC=FILE the requests to TOPIC are written with your own copy of a schema (for instance v1, kept in
+avro-idl/src/main/released/), found in the registry by its content, instead of the registry's latest version.
 """
 
 import argparse
@@ -16,9 +19,15 @@ def main():
     parser.add_argument("--registry", default="http://127.0.0.1:8081")
     parser.add_argument("--user", default="py-alice")
     parser.add_argument("--amount", default="7.00")
+    parser.add_argument("--schema", action="append", default=[], metavar="TOPIC=FILE")
     args = parser.parse_args()
 
     kantor = Kantor(args.bootstrap, args.registry)
+    for pinned in args.schema:
+        topic, path = pinned.split("=", 1)
+        with open(path, encoding="utf-8") as schema:
+            schema_id, version = kantor.registry.pin(f"{topic}-value", schema.read())
+        print(json.dumps({"step": "schema", "subject": f"{topic}-value", "id": schema_id, "version": version}), flush=True)
     account = kantor.open_account(args.user, "EUR", "From Python")
     kantor.follow(["accounts"], lambda topic, event: event.get("accountId") == account)
     print(json.dumps({"step": "opened", "accountId": account}), flush=True)

@@ -48,16 +48,26 @@ class Registry:
     def __init__(self, url):
         self.api = url.rstrip("/") + "/apis/ccompat/v7"
         self._by_id = {}
-        self._latest = {}
+        self._writers = {}
 
-    def latest(self, subject):
-        if subject not in self._latest:
+    def writer(self, subject):
+        """The schema records of the subject are written with: the one pinned, else the registry's latest."""
+        if subject not in self._writers:
             answer = requests.get(f"{self.api}/subjects/{subject}/versions/latest", timeout=10)
             answer.raise_for_status()
             body = answer.json()
-            self._latest[subject] = (body["id"], avro.schema.parse(body["schema"]))
-            self._by_id[body["id"]] = self._latest[subject][1]
-        return self._latest[subject]
+            self._writers[subject] = (body["id"], avro.schema.parse(body["schema"]))
+            self._by_id[body["id"]] = self._writers[subject][1]
+        return self._writers[subject]
+
+    def pin(self, subject, schema_text):
+        """Writes the subject with your own copy of a schema (the version your code was written against), found in
+        the registry by its content; raises for 404 when the registry holds no such version. Returns (id, version)."""
+        answer = requests.post(f"{self.api}/subjects/{subject}", json={"schema": schema_text}, timeout=10)
+        answer.raise_for_status()
+        body = answer.json()
+        self._writers[subject] = (body["id"], avro.schema.parse(schema_text))
+        return body["id"], body["version"]
 
     def by_id(self, schema_id):
         if schema_id not in self._by_id:
@@ -67,7 +77,7 @@ class Registry:
         return self._by_id[schema_id]
 
     def encode(self, topic, value):
-        schema_id, schema = self.latest(f"{topic}-value")
+        schema_id, schema = self.writer(f"{topic}-value")
         out = io.BytesIO()
         out.write(struct.pack(">bI", 0, schema_id))
         avro.io.DatumWriter(schema).write(value, avro.io.BinaryEncoder(out))

@@ -133,12 +133,36 @@ class PythonClientIT {
         }
     }
 
+    /**
+     * A team that keeps its own copy of the schema its code was written against (v1 of TransactionRequested, as
+     * avro-idl keeps it released, in the form other languages write) finds it in the registry by content, and its
+     * deposits carry that version's id and are decided like any other.
+     */
+    @Test
+    void aPythonClientWritesWithItsOwnCopyOfV1FoundInTheRegistryByContent() throws Exception {
+        String user = "py-" + UUID.randomUUID().toString().substring(0, 8);
+        Path v1 = ProjectRoot.find().resolve("avro-idl/src/main/released/dev.kantor.events.TransactionRequested/1.avsc");
+        try (KafkaTestClient.Tail requests = kafka.tail("transaction-requests")) {
+            List<JsonNode> steps = example(user, "7.00", "--schema", "transaction-requests=" + v1);
+            assertEquals("schema", steps.get(0).get("step").asText(), steps.toString());
+            int id = steps.get(0).get("id").asInt();
+            String account = steps.get(1).get("accountId").asText();
+            assertEquals("APPROVED", steps.get(2).get("status").asText(), steps.get(2).toString());
+            assertEquals("7.0000", steps.get(2).get("credited").asText());
+            ConsumerRecord<String, byte[]> sent = requests.awaitRaw(r -> account.equals(r.key()), 1, Duration.ofSeconds(30)).get(0);
+            assertEquals(id, java.nio.ByteBuffer.wrap(sent.value(), 1, 4).getInt(), "written with the id the lookup found");
+            int version = steps.get(0).get("version").asInt();
+            assertEquals(null, kafka.registered("transaction-requests", version).schema().getField("quoteId"), "that version is v1");
+        }
+    }
+
     /** Runs clients/python/example.py and returns the JSON line of each step. */
-    private static List<JsonNode> example(String user, String amount) throws IOException, InterruptedException {
+    private static List<JsonNode> example(String user, String amount, String... options) throws IOException, InterruptedException {
         Path dir = ProjectRoot.find().resolve("clients/python");
-        Process process = new ProcessBuilder(PYTHON, "example.py", "--bootstrap", services.endpoints().kafkaBootstrapServers(),
-                "--registry", services.endpoints().registryUrl(), "--user", user, "--amount", amount)
-                .directory(dir.toFile()).redirectErrorStream(true).start();
+        List<String> command = new java.util.ArrayList<>(List.of(PYTHON, "example.py", "--bootstrap", services.endpoints().kafkaBootstrapServers(),
+                "--registry", services.endpoints().registryUrl(), "--user", user, "--amount", amount));
+        command.addAll(List.of(options));
+        Process process = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true).start();
         process.getOutputStream().close();
         boolean ended = process.waitFor(180, TimeUnit.SECONDS);
         String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
@@ -153,7 +177,7 @@ class PythonClientIT {
                 steps.add(JSON.readTree(line));
             }
         }
-        assertEquals(3, steps.size(), output);
+        assertEquals(3 + options.length / 2, steps.size(), output);
         return steps;
     }
 }
