@@ -31,6 +31,13 @@ public final class EventCatalog {
             RateQuoted.class,
             WalletUpdated.class);
 
+    /** The reefer fleet's events (namespace dev.kantor.fleet.events), on the vessels' clusters and mirrored ashore. */
+    public static final List<Class<? extends SpecificRecordBase>> FLEET_EVENTS = List.of(
+            dev.kantor.fleet.events.ReeferReading.class,
+            dev.kantor.fleet.events.ReeferWindowSummary.class,
+            dev.kantor.fleet.events.ColdChainAlert.class,
+            dev.kantor.fleet.events.VesselPosition.class);
+
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String JAVA_STRING = "avro.java.string";
 
@@ -39,7 +46,7 @@ public final class EventCatalog {
 
     /** The schema of an event by its full name, e.g. {@code dev.kantor.events.RateQuoted}. */
     public static Optional<Schema> schema(String fullName) {
-        return EVENTS.stream()
+        return java.util.stream.Stream.concat(EVENTS.stream(), FLEET_EVENTS.stream())
                 .map(EventCatalog::schemaOf)
                 .filter(schema -> schema.getFullName().equals(fullName))
                 .findFirst();

@@ -21,6 +21,8 @@ public final class PackagedServices implements AutoCloseable {
     private final LocalPlatform platform;
     private final Map<String, ServicePart> parts = new LinkedHashMap<>();
     private final Map<String, ServicePart> canaries = new LinkedHashMap<>();
+    private final Map<String, String> properties = new LinkedHashMap<>(Map.of("kantor.gateway.demo-users", "*",
+            "kantor.transaction.max-rate-age", "PT1H"));
 
     /** Every service of the platform. */
     public PackagedServices() {
@@ -31,9 +33,19 @@ public final class PackagedServices implements AutoCloseable {
         this(LocalPlatform.fromEnvironment(), names);
     }
 
-    /** The named services on the given platform (another one than this checkout's: three brokers, secured...). */
+    /** The named services with extra configuration for every instance (a test's own application id, say). */
+    public PackagedServices(Iterable<String> names, Map<String, String> configuration) {
+        this(LocalPlatform.fromEnvironment(), names, configuration);
+    }
+
     public PackagedServices(LocalPlatform platform, Iterable<String> names) {
+        this(platform, names, Map.of());
+    }
+
+    /** The named services on the given platform (another one than this checkout's: three brokers, secured...). */
+    public PackagedServices(LocalPlatform platform, Iterable<String> names, Map<String, String> configuration) {
         this.platform = platform;
+        this.properties.putAll(configuration);
         endpoints = platform.ensureRunning();
         for (String name : names) {
             platform.stopOwnInstance(name);
@@ -54,7 +66,7 @@ public final class PackagedServices implements AutoCloseable {
 
     private ServicePart part(String name, String instance, Path build) {
         return new ServicePart(name, build, Ports.any(), endpoints, Path.of("target", "e2e-" + name + instance + ".log").toAbsolutePath(),
-                Map.of("kantor.gateway.demo-users", "*", "kantor.transaction.max-rate-age", "PT1H"));
+                properties);
     }
 
     /**

@@ -13,6 +13,12 @@ public final class Services {
 
     public static final Map<String, Integer> PORTS = ports();
 
+    /**
+     * The reefer fleet's services (the second slice): they run against a vessel's cluster, not the exchange's, so the
+     * exchange's launcher, manifests and ACLs leave them out.
+     */
+    public static final Map<String, Integer> FLEET_PORTS = Map.of("fleet-edge", 8090, "fleet-analytics", 8091);
+
     private Services() {
     }
 

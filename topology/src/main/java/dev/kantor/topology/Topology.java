@@ -34,14 +34,27 @@ public record Topology(List<TopicSpec> topics) {
         }
     }
 
+    /** The topics of a vessel's own cluster (the reefer fleet): what its devices and its edge write. */
+    public static final String VESSEL_RESOURCE = "fleet-vessel-topology.yaml";
+
+    /** The exchange's topology. */
     public static Topology load() {
-        try (InputStream in = Topology.class.getClassLoader().getResourceAsStream(RESOURCE)) {
+        return load(RESOURCE);
+    }
+
+    /** A vessel cluster's topology; ashore, MirrorMaker 2 names its topics by origin (vessel1.reefer-alerts). */
+    public static Topology vessel() {
+        return load(VESSEL_RESOURCE);
+    }
+
+    private static Topology load(String resource) {
+        try (InputStream in = Topology.class.getClassLoader().getResourceAsStream(resource)) {
             if (in == null) {
-                throw new IllegalStateException(RESOURCE + " is not on the class path");
+                throw new IllegalStateException(resource + " is not on the class path");
             }
             return new ObjectMapper(new YAMLFactory()).readValue(in, Topology.class);
         } catch (IOException e) {
-            throw new IllegalStateException("cannot read " + RESOURCE + ": " + e.getMessage(), e);
+            throw new IllegalStateException("cannot read " + resource + ": " + e.getMessage(), e);
         }
     }
 

@@ -38,6 +38,13 @@ public final class DeadLetter {
 
     /** The message to send on a byte[] DLT channel (value serializer ByteArraySerializer). */
     public static Message<byte[]> of(SourceRecord record, String reason, Throwable cause, String group) {
+        OutgoingKafkaRecordMetadata<String> metadata = OutgoingKafkaRecordMetadata.<String>builder()
+                .withKey(record.key()).withHeaders(headers(record, reason, cause, group)).build();
+        return Message.of(record.value() == null ? new byte[0] : record.value()).addMetadata(metadata);
+    }
+
+    /** The dead letter's headers: the record's own, then why, what failed, where it came from and who gave up. */
+    public static RecordHeaders headers(SourceRecord record, String reason, Throwable cause, String group) {
         RecordHeaders headers = new RecordHeaders();
         if (record.headers() != null) {
             for (Header header : record.headers()) {
@@ -53,9 +60,7 @@ public final class DeadLetter {
         headers.add(SOURCE_PARTITION, utf8(Integer.toString(record.partition())));
         headers.add(SOURCE_OFFSET, utf8(Long.toString(record.offset())));
         headers.add(CONSUMER_GROUP, utf8(group));
-        OutgoingKafkaRecordMetadata<String> metadata = OutgoingKafkaRecordMetadata.<String>builder()
-                .withKey(record.key()).withHeaders(headers).build();
-        return Message.of(record.value() == null ? new byte[0] : record.value()).addMetadata(metadata);
+        return headers;
     }
 
     /**

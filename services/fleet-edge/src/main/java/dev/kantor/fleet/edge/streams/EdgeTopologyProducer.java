@@ -1,0 +1,29 @@
+package dev.kantor.fleet.edge.streams;
+
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.common.serialization.Serde;
+import org.apache.kafka.streams.Topology;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+import dev.kantor.fleet.edge.config.EdgeConfig;
+import dev.kantor.service.streams.EventSerde;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Produces;
+
+/** Gives Quarkus the edge topology, with events in the registry's wire format. */
+@ApplicationScoped
+public class EdgeTopologyProducer {
+
+    @ConfigProperty(name = "kantor.fleet.registry-url")
+    String registry;
+
+    @Produces
+    Topology topology(EdgeConfig config) {
+        return EdgeTopology.build(config, new EdgeTopology.Formats() {
+            @Override
+            public <T extends SpecificRecord> Serde<T> of(Class<T> type) {
+                return EventSerde.of(type, registry);
+            }
+        });
+    }
+}
