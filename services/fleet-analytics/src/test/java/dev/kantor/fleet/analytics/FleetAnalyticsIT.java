@@ -43,6 +43,7 @@ import dev.kantor.platform.SchemaRegistryClient;
 import dev.kantor.platform.ServicePart;
 import dev.kantor.testsupport.KafkaTestClient;
 import dev.kantor.testsupport.PackagedServices;
+import dev.kantor.testsupport.SseClient;
 import dev.kantor.topology.Topology;
 
 /**
@@ -68,7 +69,7 @@ class FleetAnalyticsIT {
         new SchemaGate(new SchemaRegistryClient(endpoints.registryUrl())).checkAndRegister(SchemaGate.subjects(Topology.vessel()));
         try (Admin admin = Admin.create(Map.of("bootstrap.servers", endpoints.kafkaBootstrapServers()))) {
             List<NewTopic> topics = new ArrayList<>();
-            for (String vessel : List.of(RUN + "v1", RUN + "v2")) {
+            for (String vessel : List.of(RUN + "v1", RUN + "v2", RUN + "v9")) {
                 topics.add(new NewTopic(vessel + ".reefer-summaries", 3, (short) 1));
                 topics.add(new NewTopic(vessel + ".reefer-alerts", 3, (short) 1));
             }
@@ -98,6 +99,17 @@ class FleetAnalyticsIT {
         Map<String, ReeferWindowSummary> latest = new TreeMap<>();
         Map<String, Map<String, Long>> causes = new TreeMap<>();
         Instant t0 = Instant.parse("2026-11-30T12:00:00Z");
+        String a = services.url("fleet-analytics");
+        String b = "http://127.0.0.1:" + second.port();
+        // The live feed reads from the newest record: probe alerts (vessel 9) until one comes through, then the load.
+        SseClient live = new SseClient(URI.create(a + "/fleet/alerts/stream"));
+        AtomicInteger probes = new AtomicInteger();
+        await().atMost(Duration.ofMinutes(2)).until(() -> {
+            ReeferWindowSummary probe = summary(RUN + "v9", RUN + "v9-probe", Product.PHARMA, t0.plusSeconds(60L * probes.getAndIncrement()), BreachCause.UNEXPLAINED);
+            kafka.sendRaw(RUN + "v9.reefer-alerts", probe.getContainerId(), kafka.encode("reefer-alerts", alert(probe, BreachCause.UNEXPLAINED)), Map.of());
+            return live.events().stream().anyMatch(e -> e.data().contains(RUN + "v9-probe"));
+        });
+        causes.put(RUN + "v9", new TreeMap<>(Map.of("UNEXPLAINED", (long) probes.get())));
         Product[] products = {Product.BANANAS, Product.FROZEN_FISH, Product.PHARMA};
         for (String vessel : List.of(RUN + "v1", RUN + "v2")) {
             for (int c = 0; c < 12; c++) {
@@ -119,8 +131,15 @@ class FleetAnalyticsIT {
             }
         }
         long inBreach = latest.values().stream().filter(s -> s.getBreach() != null).count();
-        String a = services.url("fleet-analytics");
-        String b = "http://127.0.0.1:" + second.port();
+        // Every alert once on the live feed, though each was mirrored twice.
+        java.util.Set<String> alertIds = new java.util.TreeSet<>();
+        await().atMost(Duration.ofMinutes(1)).until(() -> live.events().stream().filter(e -> !e.data().contains("-probe")).count()
+                >= causes.entrySet().stream().filter(e -> !e.getKey().endsWith("v9")).mapToLong(e -> e.getValue().values().stream()
+                        .mapToLong(Long::longValue).sum()).sum());
+        for (SseClient.Event event : live.events()) {
+            assertTrue(alertIds.add(JSON.readTree(event.data()).get("alertId").asText()), "each alert once on the live feed: " + event.data());
+        }
+        live.close();
 
         await().atMost(Duration.ofMinutes(2)).ignoreExceptions().until(() -> {
             JsonNode totals = get(a + "/fleet/totals");
@@ -143,6 +162,9 @@ class FleetAnalyticsIT {
             });
             for (String vessel : causes.keySet()) {
                 JsonNode answer = get(instance + "/fleet/vessels/" + vessel);
+                if (vessel.endsWith("v9")) {
+                    continue; // alerts only (the feed's probes), no summaries
+                }
                 assertEquals(12, answer.get("value").get("containers").asLong(), answer.toString());
                 assertEquals(latest.values().stream().filter(s -> s.getVesselId().equals(vessel) && s.getBreach() != null).count(),
                         answer.get("value").get("inBreach").asLong(), answer.toString());

@@ -44,6 +44,9 @@ public class FleetResource {
     @Inject
     InteractiveQueries queries;
 
+    @Inject
+    dev.kantor.fleet.analytics.messaging.AlertFeed feed;
+
     @GET
     @Path("/containers/{containerId}")
     @Operation(summary = "A container's latest status: its last window's mean temperature, set point and breach")
@@ -65,6 +68,30 @@ public class FleetResource {
     @Operation(summary = "A product's containers across the fleet and how many are in breach now")
     public Map<String, Object> product(@PathParam("product") String product) {
         return InteractiveQueries.envelope(found(AnalyticsTopology.PRODUCTS, product, "product"));
+    }
+
+    @GET
+    @Path("/alerts/stream")
+    @Produces(MediaType.SERVER_SENT_EVENTS)
+    @org.jboss.resteasy.reactive.RestStreamElementType(MediaType.APPLICATION_JSON)
+    @io.smallrye.common.annotation.NonBlocking
+    @Operation(summary = "New cold-chain alerts from every vessel as they arrive ashore (Server-Sent Events), each alert id once")
+    public io.smallrye.mutiny.Multi<Map<String, Object>> alerts() {
+        return feed.stream().map(FleetResource::alertJson);
+    }
+
+    private static Map<String, Object> alertJson(dev.kantor.fleet.events.ColdChainAlert alert) {
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("alertId", alert.getAlertId());
+        json.put("vesselId", alert.getVesselId());
+        json.put("containerId", alert.getContainerId());
+        json.put("product", alert.getProduct().name());
+        json.put("cause", alert.getCause().name());
+        json.put("windowStart", alert.getWindowStart().toString());
+        json.put("secondsOutOfRange", alert.getSecondsOutOfRange());
+        json.put("worstDeviation", alert.getWorstDeviation().toPlainString());
+        json.put("detail", alert.getDetail());
+        return json;
     }
 
     @GET
