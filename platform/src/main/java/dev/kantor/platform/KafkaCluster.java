@@ -31,6 +31,8 @@ public final class KafkaCluster {
     private final List<Node> nodeParts = new ArrayList<>();
     /** With a password: clients authenticate with SASL/SCRAM-SHA-512 and ACLs decide; "admin" is the super user. */
     private final String adminPassword;
+    /** Per node, the address its uplink listener advertises (a link proxy's port); empty without an uplink. */
+    private List<Integer> uplinkAdvertised = List.of();
 
     public KafkaCluster(Path dataDir, Path logDir, int nodes, int basePort, String heap) {
         this(dataDir, logDir, nodes, basePort, heap, null);
@@ -134,6 +136,24 @@ public final class KafkaCluster {
         return basePort + 2 * index;
     }
 
+    /**
+     * Gives every node a second client listener, UPLINK, for what reaches the cluster over a link (a vessel's
+     * satellite link to shore): node i listens on {@link #uplinkPort(int)} and advertises 127.0.0.1 and the i-th
+     * port given, a proxy's, so that a client that came through the link is sent back through it.
+     */
+    public KafkaCluster withUplink(List<Integer> advertisedPorts) {
+        if (advertisedPorts.size() != nodes) {
+            throw new IllegalArgumentException("one uplink port per node: " + nodes + " nodes, " + advertisedPorts);
+        }
+        this.uplinkAdvertised = List.copyOf(advertisedPorts);
+        return this;
+    }
+
+    /** Where node i's uplink listener listens (the target of its link proxy). */
+    public int uplinkPort(int index) {
+        return basePort + 2 * nodes + index;
+    }
+
     /** One KRaft node process. */
     public final class Node implements Part {
 
@@ -185,16 +205,20 @@ public final class KafkaCluster {
                     .mapToObj(i -> (i + 1) + "@127.0.0.1:" + (brokerPort(i) + 1)).collect(Collectors.joining(","));
             int port = brokerPort(index);
             String client = adminPassword == null ? "PLAINTEXT" : "SASL_PLAINTEXT";
+            boolean uplink = !uplinkAdvertised.isEmpty();
+            String listeners = client + "://127.0.0.1:" + port + (uplink ? ",UPLINK://127.0.0.1:" + uplinkPort(index) : "")
+                    + ",CONTROLLER://127.0.0.1:" + (port + 1);
+            String advertised = client + "://127.0.0.1:" + port + (uplink ? ",UPLINK://127.0.0.1:" + uplinkAdvertised.get(index) : "");
             String config = String.join(System.lineSeparator(),
                     "# Written by the Kantor launcher on every start; edit KafkaCluster instead.",
                     "process.roles=broker,controller",
                     "node.id=" + id(),
                     "controller.quorum.voters=" + voters,
-                    "listeners=" + client + "://127.0.0.1:" + port + ",CONTROLLER://127.0.0.1:" + (port + 1),
-                    "advertised.listeners=" + client + "://127.0.0.1:" + port,
+                    "listeners=" + listeners,
+                    "advertised.listeners=" + advertised,
                     "controller.listener.names=CONTROLLER",
                     "inter.broker.listener.name=" + client,
-                    "listener.security.protocol.map=" + client + ":" + client + ",CONTROLLER:PLAINTEXT",
+                    "listener.security.protocol.map=" + client + ":" + client + ",CONTROLLER:PLAINTEXT" + (uplink ? ",UPLINK:" + client : ""),
                     securityConfig(),
                     "log.dirs=" + logDirs(),
                     "num.partitions=3",

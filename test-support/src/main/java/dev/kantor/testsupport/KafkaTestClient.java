@@ -145,7 +145,10 @@ public final class KafkaTestClient implements AutoCloseable {
 
     /** The headers every Kantor producer gives an event: its event id and type. */
     public static Map<String, String> headersOf(org.apache.avro.generic.GenericRecord event) {
-        return Map.of("event-id", String.valueOf(event.get("eventId")), "event-type", event.getSchema().getName());
+        // The exchange's events carry eventId; the fleet's lead with an id of their own (readingId, summaryId, alertId).
+        org.apache.avro.Schema schema = event.getSchema();
+        String id = schema.getField("eventId") != null ? "eventId" : schema.getFields().get(0).name();
+        return Map.of("event-id", String.valueOf(event.get(id)), "event-type", schema.getName());
     }
 
     /** Sends bytes already in the wire format (see {@link #encode}) without waiting, for load generated ahead of time. */

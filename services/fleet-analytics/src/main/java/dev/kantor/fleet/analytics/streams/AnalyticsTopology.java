@@ -44,6 +44,10 @@ public final class AnalyticsTopology {
     private AnalyticsTopology() {
     }
 
+    /** What the breach counts need of an alert. */
+    public record AlertFact(String vesselId, String cause) {
+    }
+
     public static Topology build(String vessels, Formats formats) {
         StreamsBuilder builder = new StreamsBuilder();
         Serde<ContainerStatus> statusSerde = JsonSerde.of(ContainerStatus.class);
@@ -64,12 +68,13 @@ public final class AnalyticsTopology {
                         Materialized.<String, Totals, KeyValueStore<Bytes, byte[]>>as(PRODUCTS)
                                 .withKeySerde(Serdes.String()).withValueSerde(JsonSerde.of(Totals.class)));
 
-        // By alert id first: an alert mirrored twice replaces itself instead of counting again.
+        // By alert id first: an alert mirrored twice replaces itself instead of counting again. What is kept of it is
+        // internal (JSON): the registry holds the contracts of the topics, not of a store's changelog.
         builder.stream(Pattern.compile("(" + vessels + ")\\.reefer-alerts"), Consumed.with(Serdes.String(), alertSerde))
-                .selectKey((container, alert) -> alert.getAlertId())
-                .toTable(Materialized.<String, ColdChainAlert, KeyValueStore<Bytes, byte[]>>as(ALERTS_BY_ID)
-                        .withKeySerde(Serdes.String()).withValueSerde(alertSerde))
-                .groupBy((id, alert) -> KeyValue.pair(alert.getVesselId(), alert.getCause().name()), Grouped.with(Serdes.String(), Serdes.String()))
+                .map((container, alert) -> KeyValue.pair(alert.getAlertId(), new AlertFact(alert.getVesselId(), alert.getCause().name())))
+                .toTable(Materialized.<String, AlertFact, KeyValueStore<Bytes, byte[]>>as(ALERTS_BY_ID)
+                        .withKeySerde(Serdes.String()).withValueSerde(JsonSerde.of(AlertFact.class)))
+                .groupBy((id, fact) -> KeyValue.pair(fact.vesselId(), fact.cause()), Grouped.with(Serdes.String(), Serdes.String()))
                 .aggregate(BreachCounts::none, (vessel, cause, counts) -> counts.add(cause), (vessel, cause, counts) -> counts.remove(cause),
                         Materialized.<String, BreachCounts, KeyValueStore<Bytes, byte[]>>as(BREACHES)
                                 .withKeySerde(Serdes.String()).withValueSerde(JsonSerde.of(BreachCounts.class)));

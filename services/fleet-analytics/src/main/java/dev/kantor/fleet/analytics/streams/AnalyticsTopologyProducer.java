@@ -17,6 +17,13 @@ public class AnalyticsTopologyProducer {
     @ConfigProperty(name = "kantor.fleet.registry-url")
     String registry;
 
+    /** A failed stream thread is replaced, not the whole client shut down (Quarkus sets it before the start). */
+    @Produces
+    @jakarta.inject.Singleton
+    org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler failedThreads() {
+        return new dev.kantor.service.streams.ReplaceFailedThread();
+    }
+
     @Produces
     Topology topology(AnalyticsConfig config) {
         return AnalyticsTopology.build(config.vessels(), new AnalyticsTopology.Formats() {

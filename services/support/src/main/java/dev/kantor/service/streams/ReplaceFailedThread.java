@@ -1,0 +1,20 @@
+package dev.kantor.service.streams;
+
+import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
+import org.jboss.logging.Logger;
+
+/**
+ * What a Kafka Streams service does when a stream thread fails (a broker or the registry away while it writes): it
+ * starts the thread again, which resumes from the last commit, instead of Kafka Streams' default of shutting the
+ * whole client down for good. A Kafka Streams service produces it as a bean; Quarkus sets it before the start.
+ */
+public final class ReplaceFailedThread implements StreamsUncaughtExceptionHandler {
+
+    private static final Logger LOG = Logger.getLogger(ReplaceFailedThread.class);
+
+    @Override
+    public StreamThreadExceptionResponse handle(Throwable exception) {
+        LOG.errorf(exception, "a stream thread failed; replacing it (it resumes from its last commit)");
+        return StreamThreadExceptionResponse.REPLACE_THREAD;
+    }
+}
