@@ -263,6 +263,7 @@ public final class KafkaCluster {
                     "sasl.enabled.mechanisms=SCRAM-SHA-512",
                     "sasl.mechanism.inter.broker.protocol=SCRAM-SHA-512",
                     "listener.name.sasl_plaintext.scram-sha-512.sasl.jaas.config=" + KafkaAcls.jaas("admin", adminPassword),
+                    "listener.name.uplink.scram-sha-512.sasl.jaas.config=" + KafkaAcls.jaas("admin", adminPassword),
                     "authorizer.class.name=org.apache.kafka.metadata.authorizer.StandardAuthorizer",
                     // ANONYMOUS is the brokers' own principal on the loopback-only PLAINTEXT controller listener.
                     "super.users=User:admin;User:ANONYMOUS",

@@ -16,8 +16,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * A vessel's satellite link, as a TCP proxy in front of the vessel brokers' uplink listener (which advertises the
  * proxy's address, so that no client bypasses it). Modes: {@code UP} forwards; {@code RESET} drops every connection
  * and refuses new ones at once (a link that fails loudly); {@code BLACKHOLE} accepts and forwards nothing (a link
- * that fails silently: clients wait for their timeouts); {@code THROTTLE} forwards at most {@link #throttle} bytes a
- * second each way (a satellite link). Toxiproxy does this elsewhere; there is none here.
+ * that fails silently: clients wait for their timeouts; leaving it resets the connections it swallowed from);
+ * {@code THROTTLE} forwards at most {@link #throttle} bytes a second per connection and direction (a satellite link). Toxiproxy does this elsewhere; there is none here.
  */
 public final class LinkProxy implements AutoCloseable {
 
@@ -57,8 +57,10 @@ public final class LinkProxy implements AutoCloseable {
 
     /** Changes what the link does; RESET and BLACKHOLE also end what is in flight (reset, or silently). */
     public void mode(Mode next) {
+        Mode previous = this.mode;
         this.mode = next;
-        if (next == Mode.RESET) {
+        // Leaving a black hole resets what it swallowed from: those streams have holes, and must start again.
+        if (next == Mode.RESET || previous == Mode.BLACKHOLE && next != Mode.BLACKHOLE) {
             open.forEach(LinkProxy::reset);
         }
     }
@@ -77,6 +79,11 @@ public final class LinkProxy implements AutoCloseable {
                     continue;
                 }
                 open.add(client);
+                if (mode == Mode.RESET) {
+                    open.remove(client);
+                    reset(client); // the mode changed while it was being accepted
+                    continue;
+                }
                 if (mode == Mode.BLACKHOLE) {
                     // Accepted, and never answered: what a client of a silently dead link sees.
                     pump(client, null, "blackhole");

@@ -65,6 +65,8 @@ public final class MirrorMakerPart implements Part {
                 "shore.bootstrap.servers=" + shoreBootstrap,
                 flow + ".enabled=true",
                 "shore->" + vessel + ".enabled=false",
+                // Else MirrorMaker still runs a shore->vessel worker for heartbeats, with its topics on board.
+                "shore->" + vessel + ".emit.heartbeats.enabled=false",
                 flow + ".topics=" + TOPICS,
                 // Only what the edge committed leaves the vessel; ashore, records and offsets commit together.
                 vessel + ".consumer.isolation.level=read_committed",

@@ -44,6 +44,7 @@ public final class MirrorMakerSupervisor implements AutoCloseable {
     public MirrorMakerSupervisor(MirrorMakerPart mirror, String vessel, String shoreBootstrap, Duration pause) {
         this.mirror = mirror;
         this.pause = pause;
+        this.lastRestart = System.nanoTime() - pause.toNanos();
         this.status = new KafkaConsumer<>(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, shoreBootstrap,
                 ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false), new StringDeserializer(), new StringDeserializer());
         this.statusTopic = "mm2-status." + vessel + ".internal";

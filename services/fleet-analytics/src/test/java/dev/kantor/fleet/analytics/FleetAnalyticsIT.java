@@ -195,11 +195,11 @@ class FleetAnalyticsIT {
 
         // Back with its state wiped: it restores from the changelogs and answers as before.
         Path state = ServicePart.jar("fleet-analytics").getParent().resolve("kafka-streams-state-" + second.port());
-        if (Files.exists(state)) {
-            try (var files = Files.walk(state)) {
-                files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-            }
+        assertTrue(Files.isDirectory(state), "the killed instance's state is at " + state);
+        try (var files = Files.walk(state)) {
+            files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
         }
+        assertTrue(!Files.exists(state), "wiped");
         second.start();
         second.awaitHealthy(Duration.ofMinutes(3));
         await().atMost(Duration.ofMinutes(2)).ignoreExceptions().until(() -> {

@@ -45,12 +45,15 @@ import dev.kantor.topology.Topology;
 /**
  * The packaged edge service against a real broker and registry (the local platform's, standing in for a vessel's
  * cluster): a simulated vessel's readings, re-sent copies included, are summarised per container and minute and
- * breaches alerted, and when the edge is killed with kill -9 mid-window and restarted, every window is still emitted
- * exactly once (read_committed), each equal to the reference computed from the raw readings.
+ * breaches alerted, and when the edge is killed with kill -9 while readings flow and restarted, and copies of readings
+ * from around the kill are re-sent after it, every window is still emitted exactly once (read_committed), each equal
+ * to the reference computed from the raw readings.
  */
 class EdgeRestartIT {
 
     static final Duration WINDOW = Duration.ofMinutes(1);
+    /** An application id of this run's own: a rerun on the same platform starts from nothing, not from the last run's stream time. */
+    static final String APPLICATION = "fleet-edge-" + UUID.randomUUID().toString().substring(0, 8);
     static PackagedServices services;
     static KafkaTestClient kafka;
 
@@ -61,7 +64,7 @@ class EdgeRestartIT {
             new TopologyApplier(admin, ReplicationProfile.forBrokers(1)).apply(Topology.vessel());
         }
         new SchemaGate(new SchemaRegistryClient(endpoints.registryUrl())).checkAndRegister(SchemaGate.subjects(Topology.vessel()));
-        services = new PackagedServices(List.of("fleet-edge"));
+        services = new PackagedServices(List.of("fleet-edge"), Map.of("quarkus.kafka-streams.application-id", APPLICATION));
         kafka = new KafkaTestClient(services.endpoints());
     }
 
@@ -82,27 +85,47 @@ class EdgeRestartIT {
         FleetPlan plan = new FleetPlan(1, 12, 10, 0.03, 6, 0.01, 12, 0.05, 0.05);
         Fleet fleet = new Fleet(plan, 20261130L, vessel);
         Instant t0 = Instant.now().truncatedTo(ChronoUnit.MINUTES).minus(Duration.ofHours(1));
-        List<ReeferReading> sent = new ArrayList<>();
+        List<ReeferReading> sent = new java.util.concurrent.CopyOnWriteArrayList<>();
         KafkaTestClient.Tail deadLetters = kafka.tail("fleet-edge.dlt");
         // A record no device writes: it goes to the dead letter topic, and the stream goes on.
         String poisonKey = vessel + "1-poison";
         kafka.sendRaw("reefer-readings", poisonKey, "not a reading".getBytes(java.nio.charset.StandardCharsets.UTF_8), Map.of());
         int ticks = 60;
+        List<List<ReeferReading>> byTick = new ArrayList<>();
         for (int tick = 0; tick < ticks; tick++) {
-            for (Fleet.Tick vesselTick : fleet.tick(t0.plusSeconds(10L * tick))) {
-                for (ReeferReading reading : vesselTick.readings()) {
-                    kafka.sendAsync("reefer-readings", reading.getContainerId(), reading);
-                    sent.add(reading);
-                }
-            }
-            if (tick == ticks / 2) {
+            List<ReeferReading> readings = new ArrayList<>();
+            fleet.tick(t0.plusSeconds(10L * tick)).forEach(vesselTick -> readings.addAll(vesselTick.readings()));
+            byTick.add(readings);
+        }
+        for (int tick = 0; tick < 30; tick++) {
+            send(byTick.get(tick), sent);
+        }
+        kafka.flush();
+        try (Committed early = new Committed("reefer-summaries")) {
+            await().atMost(Duration.ofMinutes(2)).until(() -> early.poll().stream().anyMatch(r -> r.key().startsWith(vessel)));
+        }
+        // The devices go on reporting while the edge is killed in the middle of it (and of its windows).
+        java.util.concurrent.ExecutorService devices = java.util.concurrent.Executors.newSingleThreadExecutor();
+        java.util.concurrent.Future<?> reporting = devices.submit(() -> {
+            for (int tick = 30; tick < ticks; tick++) {
+                send(byTick.get(tick), sent);
                 kafka.flush();
-                // Some windows are out; the edge dies in the middle of the next ones.
-                try (Committed early = new Committed("reefer-summaries")) {
-                    await().atMost(Duration.ofMinutes(2)).until(() -> early.poll().stream().anyMatch(r -> r.key().startsWith(vessel)));
+                try {
+                    TimeUnit.MILLISECONDS.sleep(100); // the devices' pace, not a synchronisation
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
                 }
-                services.get("fleet-edge").kill();
             }
+        });
+        await().atMost(Duration.ofMinutes(1)).until(() -> sent.size() > byTick.subList(0, 38).stream().mapToInt(List::size).sum());
+        services.get("fleet-edge").kill();
+        reporting.get(2, TimeUnit.MINUTES);
+        devices.shutdown();
+        services.restart("fleet-edge");
+        // Copies of readings from around the kill, re-sent after the restart: the ids it had seen survive in its changelog.
+        for (int tick = 34; tick < 42; tick++) {
+            send(byTick.get(tick), sent);
         }
         // Every container's stream time moves past the last window's end plus grace: all of them close.
         Instant closing = t0.plusSeconds(10L * ticks).plus(Duration.ofMinutes(2));
@@ -110,7 +133,6 @@ class EdgeRestartIT {
             vesselTick.readings().forEach(r -> kafka.sendAsync("reefer-readings", r.getContainerId(), r));
         }
         kafka.flush();
-        services.restart("fleet-edge");
 
         Map<String, FleetReference.Window> expected = FleetReference.windows(sent, WINDOW, t0.plusSeconds(10L * ticks));
         Map<String, BreachCause> expectedAlerts = new TreeMap<>();
@@ -162,7 +184,7 @@ class EdgeRestartIT {
         assertEquals("not a reading", new String(dead.value(), java.nio.charset.StandardCharsets.UTF_8), "the record as it was");
         assertEquals("reefer-readings", KafkaTestClient.header(dead, "dead-letter-topic"));
         assertTrue(KafkaTestClient.header(dead, "dead-letter-reason").startsWith("undecodable"), KafkaTestClient.header(dead, "dead-letter-reason"));
-        assertEquals("fleet-edge", KafkaTestClient.header(dead, "dead-letter-consumer-group"));
+        assertEquals(APPLICATION, KafkaTestClient.header(dead, "dead-letter-consumer-group"));
         alerts.forEach((id, copies) -> assertEquals(1, copies.size(), id + " raised once"));
         assertTrue(sent.size() > FleetReference.distinct(sent).size(), "the devices re-sent some readings");
         assertTrue(expectedAlerts.values().containsAll(List.of(BreachCause.POWER_OFF, BreachCause.DOOR_OPEN)),
@@ -170,6 +192,13 @@ class EdgeRestartIT {
         System.out.printf("edge restart: %d readings sent (%d distinct), %d windows, %d alerts %s%n", sent.size(),
                 FleetReference.distinct(sent).size(), expected.size(), expectedAlerts.size(),
                 expectedAlerts.values().stream().collect(java.util.stream.Collectors.groupingBy(c -> c, TreeMap::new, java.util.stream.Collectors.counting())));
+    }
+
+    private static void send(List<ReeferReading> readings, List<ReeferReading> sent) {
+        for (ReeferReading reading : readings) {
+            kafka.sendAsync("reefer-readings", reading.getContainerId(), reading);
+            sent.add(reading);
+        }
     }
 
     private static <T extends org.apache.avro.specific.SpecificRecord> T decode(EventDecoder decoder, ConsumerRecord<String, byte[]> r,

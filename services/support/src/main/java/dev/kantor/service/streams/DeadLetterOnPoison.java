@@ -23,11 +23,21 @@ import dev.kantor.service.messaging.SourceRecord;
  * A record a Kafka Streams service cannot read goes to its dead letter topic ({@code <application id>.dlt}) with
  * the platform's dead-letter headers, and the stream goes on. The dead letter is waited for at the broker before the stream moves past the
  * record; if it cannot be written, or the registry is unreachable (nothing wrong with the record), the stream stops
- * at the record instead, to read it again once restarted.
+ * at the record instead, to read it again once restarted. The dead letter is written outside the stream's
+ * transaction: a task aborted after it may dead-letter the same record again (at least once, like the exchange's).
  */
 public final class DeadLetterOnPoison implements DeserializationExceptionHandler {
 
-    /** Where a stream's unreadable records go: {@code <application id>.dlt}, as the exchange's services name theirs. */
+    /** The stream setting naming the dead letter topic (kafka-streams.kantor.dead-letter.topic in application.properties). */
+    public static final String TOPIC_CONFIG = "kantor.dead-letter.topic";
+
+    /**
+     * One producer per process and cluster: Kafka Streams makes a handler for every task, and a producer each would
+     * be a network thread each, never closed.
+     */
+    private static final Map<String, KafkaProducer<byte[], byte[]>> PRODUCERS = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /** Where a stream's unreadable records go unless configured: {@code <application id>.dlt}, as the exchange names them. */
     public static String topic(String applicationId) {
         return applicationId + ".dlt";
     }
@@ -36,6 +46,7 @@ public final class DeadLetterOnPoison implements DeserializationExceptionHandler
 
     private KafkaProducer<byte[], byte[]> producer;
     private String group;
+    private String topic;
 
     @Override
     public void configure(Map<String, ?> configs) {
@@ -49,8 +60,10 @@ public final class DeadLetterOnPoison implements DeserializationExceptionHandler
                 producerConfig.put(key, value);
             }
         });
-        producer = new KafkaProducer<>(producerConfig, new ByteArraySerializer(), new ByteArraySerializer());
+        producer = PRODUCERS.computeIfAbsent(String.valueOf(producerConfig.get(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG)),
+                servers -> new KafkaProducer<>(producerConfig, new ByteArraySerializer(), new ByteArraySerializer()));
         group = String.valueOf(configs.get(StreamsConfig.APPLICATION_ID_CONFIG));
+        topic = configs.get(TOPIC_CONFIG) != null ? String.valueOf(configs.get(TOPIC_CONFIG)) : topic(group);
     }
 
     @Override
@@ -64,7 +77,7 @@ public final class DeadLetterOnPoison implements DeserializationExceptionHandler
         SourceRecord source = new SourceRecord(record.topic(), record.partition(), record.offset(), key, record.value(), record.headers());
         String reason = "undecodable: " + exception.getMessage();
         try {
-            producer.send(new ProducerRecord<>(topic(group), null, record.key(), record.value() == null ? new byte[0] : record.value(),
+            producer.send(new ProducerRecord<>(topic, null, record.key(), record.value() == null ? new byte[0] : record.value(),
                     DeadLetter.headers(source, reason, exception, group))).get(30, TimeUnit.SECONDS);
             LOG.warnf("dead-lettered %s-%d@%d: %s", record.topic(), record.partition(), record.offset(), reason);
             return DeserializationHandlerResponse.CONTINUE;

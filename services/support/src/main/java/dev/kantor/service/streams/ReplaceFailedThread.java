@@ -11,10 +11,17 @@ import org.jboss.logging.Logger;
 public final class ReplaceFailedThread implements StreamsUncaughtExceptionHandler {
 
     private static final Logger LOG = Logger.getLogger(ReplaceFailedThread.class);
+    private static final java.time.Duration PAUSE = java.time.Duration.ofSeconds(5);
 
     @Override
     public StreamThreadExceptionResponse handle(Throwable exception) {
-        LOG.errorf(exception, "a stream thread failed; replacing it (it resumes from its last commit)");
+        LOG.errorf(exception, "a stream thread failed; replacing it in %d s (it resumes from its last commit)", PAUSE.toSeconds());
+        try {
+            // A pause before the new thread, so that a failure that lasts (a registry away) does not spin.
+            Thread.sleep(PAUSE.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         return StreamThreadExceptionResponse.REPLACE_THREAD;
     }
 }

@@ -17,7 +17,8 @@ import jakarta.enterprise.context.ApplicationScoped;
 /**
  * New cold-chain alerts from every vessel, live, for this instance's SSE clients: each instance reads every mirrored
  * alert topic in a consumer group of its own from the newest record (a live feed, not a history: the stores answer
- * for the past), drops an alert id it has just passed on (mirrored twice), and broadcasts the rest.
+ * for the past), drops an alert id it has just passed on (mirrored twice; in memory, so not across its restarts),
+ * and broadcasts the rest.
  */
 @ApplicationScoped
 public class AlertFeed {
@@ -60,8 +61,12 @@ public class AlertFeed {
         hub.onNext(alert);
     }
 
-    /** The alerts arriving from now on. */
+    /**
+     * The alerts arriving from now on, up to 10,000 buffered for each client (an SSE client asks for one at a time;
+     * without the buffer a burst would end its stream); a client that falls further behind loses its stream and
+     * reconnects.
+     */
     public Multi<ColdChainAlert> stream() {
-        return hub;
+        return hub.onOverflow().buffer(10_000);
     }
 }

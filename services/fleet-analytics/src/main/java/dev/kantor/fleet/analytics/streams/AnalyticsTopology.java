@@ -55,6 +55,7 @@ public final class AnalyticsTopology {
 
         KTable<String, ContainerStatus> status = builder
                 .stream(Pattern.compile("(" + vessels + ")\\.reefer-summaries"), Consumed.with(Serdes.String(), formats.of(ReeferWindowSummary.class)))
+                .filter((container, summary) -> summary != null)
                 .mapValues(ContainerStatus::of)
                 .groupByKey(Grouped.with(Serdes.String(), statusSerde))
                 .reduce(ContainerStatus::newer, Materialized.<String, ContainerStatus, KeyValueStore<Bytes, byte[]>>as(STATUS)
@@ -71,6 +72,7 @@ public final class AnalyticsTopology {
         // By alert id first: an alert mirrored twice replaces itself instead of counting again. What is kept of it is
         // internal (JSON): the registry holds the contracts of the topics, not of a store's changelog.
         builder.stream(Pattern.compile("(" + vessels + ")\\.reefer-alerts"), Consumed.with(Serdes.String(), alertSerde))
+                .filter((container, alert) -> alert != null)
                 .map((container, alert) -> KeyValue.pair(alert.getAlertId(), new AlertFact(alert.getVesselId(), alert.getCause().name())))
                 .toTable(Materialized.<String, AlertFact, KeyValueStore<Bytes, byte[]>>as(ALERTS_BY_ID)
                         .withKeySerde(Serdes.String()).withValueSerde(JsonSerde.of(AlertFact.class)))
