@@ -102,7 +102,7 @@ public final class FleetBenchmark {
                 TimeUnit.MILLISECONDS.sleep(200); // polling progress, at 200 ms resolution
             }
             double seconds = (System.nanoTime() - started) / 1e9;
-            return String.format("%d\t%.1f\t%.0f\t%d", total, seconds, total / seconds, rssMb(edge));
+            return String.format("%d\t%.1f\t%.0f\t%d", total, seconds, total / seconds, Results.rssMb(edge));
         } finally {
             edge.stop();
         }
@@ -190,18 +190,5 @@ public final class FleetBenchmark {
         List<Double> sorted = new ArrayList<>(values);
         Collections.sort(sorted);
         return sorted.get(Math.min(sorted.size() - 1, (int) Math.ceil(p / 100.0 * sorted.size()) - 1));
-    }
-
-    private static long rssMb(ServicePart service) {
-        try {
-            for (String line : java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/" + service.pid().orElseThrow() + "/status"))) {
-                if (line.startsWith("VmRSS:")) {
-                    return Long.parseLong(line.replaceAll("\\D+", "")) / 1024;
-                }
-            }
-        } catch (Exception e) {
-            return -1;
-        }
-        return -1;
     }
 }

@@ -35,4 +35,18 @@ final class Results {
         System.out.println("written to " + file);
         return file;
     }
+
+    /** The resident memory of a service's process, in MB (-1 when it cannot be read). */
+    static long rssMb(dev.kantor.platform.ServicePart service) {
+        try {
+            for (String line : java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/" + service.pid().orElseThrow() + "/status"))) {
+                if (line.startsWith("VmRSS:")) {
+                    return Long.parseLong(line.replaceAll("\\D+", "")) / 1024;
+                }
+            }
+        } catch (Exception e) {
+            return -1;
+        }
+        return -1;
+    }
 }

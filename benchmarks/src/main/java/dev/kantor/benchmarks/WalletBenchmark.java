@@ -70,7 +70,7 @@ public final class WalletBenchmark {
             lines.add(String.format("# wallet rebuild benchmark, %s, %d cores, %s", Instant.now(),
                     Runtime.getRuntime().availableProcessors(), System.getProperty("java.version")));
             lines.add("records_replayed\tseconds\trecords_per_s\tservice_rss_mb");
-            lines.add(String.format("%d\t%.1f\t%.0f\t%d", records, seconds, records / seconds, rssMb(service)));
+            lines.add(String.format("%d\t%.1f\t%.0f\t%d", records, seconds, records / seconds, Results.rssMb(service)));
             Results.write("wallet-rebuild", lines);
         } finally {
             service.stop();
@@ -121,18 +121,6 @@ public final class WalletBenchmark {
         }
     }
 
-    private static long rssMb(ServicePart service) {
-        try {
-            for (String line : java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/" + service.pid().orElseThrow() + "/status"))) {
-                if (line.startsWith("VmRSS:")) {
-                    return Long.parseLong(line.replaceAll("\\D+", "")) / 1024;
-                }
-            }
-        } catch (Exception e) {
-            return -1;
-        }
-        return -1;
-    }
 
     private static Instant now() {
         return Instant.now().truncatedTo(ChronoUnit.MILLIS);

@@ -2,7 +2,6 @@ package dev.kantor.fleet.analytics.streams;
 
 import java.util.regex.Pattern;
 
-import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.utils.Bytes;
@@ -20,6 +19,7 @@ import dev.kantor.fleet.analytics.domain.ContainerStatus;
 import dev.kantor.fleet.analytics.domain.Totals;
 import dev.kantor.fleet.events.ColdChainAlert;
 import dev.kantor.fleet.events.ReeferWindowSummary;
+import dev.kantor.service.streams.EventFormats;
 import dev.kantor.service.streams.JsonSerde;
 
 /**
@@ -36,11 +36,6 @@ public final class AnalyticsTopology {
     public static final String BREACHES = "vessel-breaches";
     static final String ALERTS_BY_ID = "alerts-by-id";
 
-    /** How events are read (the registry's wire format; plain Avro in unit tests). */
-    public interface Formats {
-        <T extends SpecificRecord> Serde<T> of(Class<T> type);
-    }
-
     private AnalyticsTopology() {
     }
 
@@ -48,7 +43,7 @@ public final class AnalyticsTopology {
     public record AlertFact(String vesselId, String cause) {
     }
 
-    public static Topology build(String vessels, Formats formats) {
+    public static Topology build(String vessels, EventFormats formats) {
         StreamsBuilder builder = new StreamsBuilder();
         Serde<ContainerStatus> statusSerde = JsonSerde.of(ContainerStatus.class);
         Serde<ColdChainAlert> alertSerde = formats.of(ColdChainAlert.class);

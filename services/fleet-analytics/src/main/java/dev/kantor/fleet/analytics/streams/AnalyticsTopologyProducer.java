@@ -1,12 +1,10 @@
 package dev.kantor.fleet.analytics.streams;
 
-import org.apache.avro.specific.SpecificRecord;
-import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.streams.Topology;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import dev.kantor.fleet.analytics.config.AnalyticsConfig;
-import dev.kantor.service.streams.EventSerde;
+import dev.kantor.service.streams.EventFormats;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Produces;
 
@@ -26,11 +24,6 @@ public class AnalyticsTopologyProducer {
 
     @Produces
     Topology topology(AnalyticsConfig config) {
-        return AnalyticsTopology.build(config.vessels(), new AnalyticsTopology.Formats() {
-            @Override
-            public <T extends SpecificRecord> Serde<T> of(Class<T> type) {
-                return EventSerde.of(type, registry);
-            }
-        });
+        return AnalyticsTopology.build(config.vessels(), EventFormats.registry(registry));
     }
 }

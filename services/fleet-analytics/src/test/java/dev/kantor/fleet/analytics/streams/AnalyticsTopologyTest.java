@@ -2,18 +2,13 @@ package dev.kantor.fleet.analytics.streams;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Properties;
 import java.util.TreeMap;
 
-import org.apache.avro.io.DecoderFactory;
-import org.apache.avro.specific.SpecificDatumReader;
 import org.apache.avro.specific.SpecificRecord;
-import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.StreamsConfig;
@@ -24,8 +19,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import dev.kantor.events.EventDecoder;
-import dev.kantor.events.EventSerializer;
 import dev.kantor.fleet.analytics.domain.BreachCounts;
 import dev.kantor.fleet.analytics.domain.ContainerStatus;
 import dev.kantor.fleet.analytics.domain.Totals;
@@ -50,11 +43,7 @@ class AnalyticsTopologyTest {
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "analytics-test");
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
         props.put(StreamsConfig.STATE_DIR_CONFIG, System.getProperty("java.io.tmpdir") + "/analytics-test-" + System.nanoTime());
-        driver = new TopologyTestDriver(AnalyticsTopology.build("vessel[0-9]+", new AnalyticsTopology.Formats() {
-            public <T extends SpecificRecord> Serde<T> of(Class<T> type) {
-                return plainAvro(type);
-            }
-        }), props);
+        driver = new TopologyTestDriver(AnalyticsTopology.build("vessel[0-9]+", dev.kantor.testsupport.PlainAvro::serde), props);
     }
 
     @AfterEach
@@ -117,21 +106,6 @@ class AnalyticsTopologyTest {
     }
 
     static <T extends SpecificRecord> Serde<T> plainAvro(Class<T> type) {
-        return Serdes.serdeFrom((topic, event) -> {
-            try {
-                ByteArrayOutputStream out = new ByteArrayOutputStream();
-                EventSerializer.writeAvro(event, out);
-                return out.toByteArray();
-            } catch (IOException e) {
-                throw new SerializationException(e);
-            }
-        }, (topic, bytes) -> {
-            try {
-                org.apache.avro.Schema schema = (org.apache.avro.Schema) type.getMethod("getClassSchema").invoke(null);
-                return new SpecificDatumReader<T>(schema, schema, EventDecoder.modelOf(type)).read(null, DecoderFactory.get().binaryDecoder(bytes, null));
-            } catch (Exception e) {
-                throw new SerializationException(e);
-            }
-        });
+        return dev.kantor.testsupport.PlainAvro.serde(type);
     }
 }

@@ -3,7 +3,6 @@ package dev.kantor.fleet.edge.streams;
 import java.time.Instant;
 import java.util.List;
 
-import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.utils.Bytes;
@@ -23,6 +22,7 @@ import org.apache.kafka.streams.state.WindowStore;
 import dev.kantor.fleet.edge.config.EdgeConfig;
 import dev.kantor.fleet.edge.domain.BreachRules;
 import dev.kantor.fleet.edge.domain.ReeferWindow;
+import dev.kantor.service.streams.EventFormats;
 import dev.kantor.service.streams.JsonSerde;
 import dev.kantor.fleet.events.ColdChainAlert;
 import dev.kantor.fleet.events.ReeferReading;
@@ -41,11 +41,6 @@ public final class EdgeTopology {
     public static final String ALERTS = "reefer-alerts";
     static final String WINDOWS = "reefer-windows";
 
-    /** How events of each type are written and read (the registry's wire format; plain Avro in unit tests). */
-    public interface Formats {
-        <T extends SpecificRecord> Serde<T> of(Class<T> type);
-    }
-
     private EdgeTopology() {
     }
 
@@ -53,7 +48,7 @@ public final class EdgeTopology {
     private record ClosedWindow(ReeferWindowSummary summary, ColdChainAlert alert) {
     }
 
-    public static Topology build(EdgeConfig config, Formats formats) {
+    public static Topology build(EdgeConfig config, EventFormats formats) {
         StreamsBuilder builder = new StreamsBuilder();
         builder.addStateStore(Stores.windowStoreBuilder(Stores.persistentWindowStore(DropResent.STORE,
                 config.resentWithin().multipliedBy(3), config.resentWithin().multipliedBy(2), false), Serdes.String(), Serdes.Long()));

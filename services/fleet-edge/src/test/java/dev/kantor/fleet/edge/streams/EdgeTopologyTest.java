@@ -3,8 +3,6 @@ package dev.kantor.fleet.edge.streams;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.time.Duration;
@@ -15,10 +13,7 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.TreeMap;
 
-import org.apache.avro.io.DecoderFactory;
-import org.apache.avro.specific.SpecificDatumReader;
 import org.apache.avro.specific.SpecificRecord;
-import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.StreamsConfig;
@@ -29,8 +24,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import dev.kantor.events.EventDecoder;
-import dev.kantor.events.EventSerializer;
 import dev.kantor.fleet.edge.config.EdgeConfig;
 import dev.kantor.fleet.events.BreachCause;
 import dev.kantor.fleet.events.ColdChainAlert;
@@ -66,11 +59,7 @@ class EdgeTopologyTest {
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "edge-test");
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
         props.put(StreamsConfig.STATE_DIR_CONFIG, System.getProperty("java.io.tmpdir") + "/edge-test-" + System.nanoTime());
-        EdgeTopology.Formats avro = new EdgeTopology.Formats() {
-            public <T extends SpecificRecord> Serde<T> of(Class<T> type) {
-                return plainAvro(type);
-            }
-        };
+        dev.kantor.service.streams.EventFormats avro = dev.kantor.testsupport.PlainAvro::serde;
         driver = new TopologyTestDriver(EdgeTopology.build(CONFIG, avro), props);
         readings = driver.createInputTopic(EdgeTopology.READINGS, Serdes.String().serializer(), plainAvro(ReeferReading.class).serializer());
         summaries = driver.createOutputTopic(EdgeTopology.SUMMARIES, Serdes.String().deserializer(), plainAvro(ReeferWindowSummary.class).deserializer());
@@ -176,24 +165,7 @@ class EdgeTopologyTest {
                 .setLatitude(new BigDecimal("51.900000")).setLongitude(new BigDecimal("4.480000")).build();
     }
 
-    /** Plain Avro binary, without a registry: the topology's logic does not depend on the wire format. */
     static <T extends SpecificRecord> Serde<T> plainAvro(Class<T> type) {
-        return Serdes.serdeFrom((topic, event) -> {
-            try {
-                ByteArrayOutputStream out = new ByteArrayOutputStream();
-                EventSerializer.writeAvro(event, out);
-                return out.toByteArray();
-            } catch (IOException e) {
-                throw new SerializationException(e);
-            }
-        }, (topic, bytes) -> {
-            try {
-                org.apache.avro.Schema schema = (org.apache.avro.Schema) type.getMethod("getClassSchema").invoke(null);
-                return new SpecificDatumReader<T>(schema, schema, EventDecoder.modelOf(type))
-                        .read(null, DecoderFactory.get().binaryDecoder(bytes, null));
-            } catch (Exception e) {
-                throw new SerializationException(e);
-            }
-        });
+        return dev.kantor.testsupport.PlainAvro.serde(type);
     }
 }
