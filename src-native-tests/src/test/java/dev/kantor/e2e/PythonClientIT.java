@@ -160,16 +160,18 @@ class PythonClientIT {
     private static List<JsonNode> example(String user, String amount, String... options) throws IOException, InterruptedException {
         Path dir = ProjectRoot.find().resolve("clients/python");
         List<String> command = new java.util.ArrayList<>(List.of(PYTHON, "example.py", "--bootstrap", services.endpoints().kafkaBootstrapServers(),
-                "--registry", services.endpoints().registryUrl(), "--user", user, "--amount", amount));
+                "--registry", services.endpoints().registryUrl(), "--user", user, "--amount", amount,
+                // As long as every scenario gives the platform to recover (Scenario.RECOVERY): a CI run once took over 60 s.
+                "--timeout", "180"));
         command.addAll(List.of(options));
         Process process = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true).start();
         process.getOutputStream().close();
-        boolean ended = process.waitFor(180, TimeUnit.SECONDS);
+        boolean ended = process.waitFor(600, TimeUnit.SECONDS);
         String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         if (!ended) {
             process.destroyForcibly();
         }
-        assertTrue(ended, "example.py did not finish within 180 s: " + output);
+        assertTrue(ended, "example.py did not finish within 600 s: " + output);
         assertEquals(0, process.exitValue(), output);
         List<JsonNode> steps = new java.util.ArrayList<>();
         for (String line : output.split("\n")) {
