@@ -9,7 +9,8 @@ Three things a Python client must do that a Java one gets for free:
   the partition the gateway uses, or their order is lost;
 - amounts quantized to the contract's scale (4) before writing: python3-avro writes a Decimal's unscaled digits
   without rescaling, so Decimal('7.00') would arrive as 0.0700;
-- timestamps as timezone-aware datetimes (timestamp-millis).
+- timestamps as timezone-aware datetimes (timestamp-millis);
+- following from a time with positions fixed before fetching starts (start_positions).
 """
 
 import datetime
@@ -24,7 +25,7 @@ import avro.errors
 import avro.io
 import avro.schema
 import requests
-from confluent_kafka import Consumer, Producer
+from confluent_kafka import Consumer, Producer, TopicPartition
 
 SCALE = decimal.Decimal("0.0001")
 
@@ -91,6 +92,17 @@ class Registry:
         return avro.io.DatumReader(schema).read(avro.io.BinaryDecoder(io.BytesIO(data[5:])))
 
 
+def start_positions(consumer, partitions, since):
+    """Where to read each partition from: its first record written at or after since, or, where there is none yet, the
+    offset its next record will get. librdkafka answers "none yet" with -1, which assign() takes as "the end when
+    fetching starts": a record written in between (the outcome of the request just sent) would be skipped. So the
+    ends are read first, as offsets, and anything written after that has an offset at or past them."""
+    ends = [consumer.get_watermark_offsets(partition, timeout=10)[1] for partition in partitions]
+    found = consumer.offsets_for_times([TopicPartition(p.topic, p.partition, int(since.timestamp() * 1000))
+                                        for p in partitions], timeout=10)
+    return [TopicPartition(f.topic, f.partition, f.offset if f.offset >= 0 else end) for f, end in zip(found, ends)]
+
+
 class Kantor:
     """Opens accounts and moves money by producing requests; follows outcomes and wallets by consuming."""
 
@@ -138,12 +150,7 @@ class Kantor:
         consumer = Consumer({"bootstrap.servers": self.bootstrap, "group.id": f"python-{uuid.uuid4()}",
                              "auto.offset.reset": "earliest", "enable.auto.commit": False})
 
-        def from_then(c, partitions):
-            for partition in partitions:
-                partition.offset = int(since.timestamp() * 1000)
-            c.assign(c.offsets_for_times(partitions, timeout=10))
-
-        consumer.subscribe(topics, on_assign=from_then)
+        consumer.subscribe(topics, on_assign=lambda c, partitions: c.assign(start_positions(c, partitions, since)))
         deadline = time.monotonic() + timeout
         try:
             while time.monotonic() < deadline:
