@@ -19,6 +19,7 @@ import com.sun.net.httpserver.HttpServer;
  * <pre>
  * GET  /status                  part, healthy, pid per line
  * POST /parts/{name}/stop|kill|start|restart
+ * POST /links/{vessel}/up|down|blackhole|throttle[?bytes=N]
  * POST /shutdown
  * </pre>
  */
@@ -37,6 +38,7 @@ final class ControlServer {
         server.setExecutor(Executors.newSingleThreadExecutor(r -> new Thread(r, "kantor-control")));
         server.createContext("/status", this::status);
         server.createContext("/parts/", this::part);
+        server.createContext("/links/", this::link);
         server.createContext("/shutdown", this::shutdown);
     }
 
@@ -53,7 +55,9 @@ final class ControlServer {
         String body = parts.values().stream()
                 .map(p -> p.name() + " " + (p.healthy() ? "healthy" : "DOWN") + " " + p.pid().orElse(-1))
                 .collect(Collectors.joining("\n", "", "\n"));
-        respond(exchange, 200, body);
+        StringBuilder links = new StringBuilder();
+        supervisor.links().forEach((vessel, state) -> links.append("link-").append(vessel).append(' ').append(state).append('\n'));
+        respond(exchange, 200, body + links);
     }
 
     private void part(HttpExchange exchange) throws IOException {
@@ -82,6 +86,40 @@ final class ControlServer {
                 }
             }
             respond(exchange, 200, name + " " + path[3] + " done\n");
+        } catch (PlatformException e) {
+            respond(exchange, 409, e.getMessage() + "\n");
+        }
+    }
+
+    private void link(HttpExchange exchange) throws IOException {
+        String[] path = exchange.getRequestURI().getPath().split("/");
+        if (!"POST".equals(exchange.getRequestMethod()) || path.length != 4) {
+            respond(exchange, 404, "use POST /links/{vessel}/up|down|blackhole|throttle[?bytes=N]\n");
+            return;
+        }
+        LinkProxy.Mode mode = switch (path[3]) {
+            case "up" -> LinkProxy.Mode.UP;
+            case "down", "reset" -> LinkProxy.Mode.RESET;
+            case "blackhole" -> LinkProxy.Mode.BLACKHOLE;
+            case "throttle" -> LinkProxy.Mode.THROTTLE;
+            default -> null;
+        };
+        if (mode == null) {
+            respond(exchange, 404, "unknown link mode " + path[3] + ": up, down, blackhole or throttle\n");
+            return;
+        }
+        String query = exchange.getRequestURI().getQuery();
+        long bytes = 8 * 1024;
+        if (query != null && query.startsWith("bytes=")) {
+            try {
+                bytes = Long.parseLong(query.substring("bytes=".length()));
+            } catch (NumberFormatException e) {
+                respond(exchange, 400, "bytes must be a number of bytes per second, was " + query.substring(6) + "\n");
+                return;
+            }
+        }
+        try {
+            respond(exchange, 200, "link-" + path[2] + " " + supervisor.link(path[2], mode, bytes) + "\n");
         } catch (PlatformException e) {
             respond(exchange, 409, e.getMessage() + "\n");
         }

@@ -33,6 +33,8 @@ public final class KafkaCluster {
     private final String adminPassword;
     /** Per node, the address its uplink listener advertises (a link proxy's port); empty without an uplink. */
     private List<Integer> uplinkAdvertised = List.of();
+    /** Before the nodes' part names ("vessel1-" makes vessel1-kafka): two clusters under one launcher. */
+    private String partPrefix = "";
 
     public KafkaCluster(Path dataDir, Path logDir, int nodes, int basePort, String heap) {
         this(dataDir, logDir, nodes, basePort, heap, null);
@@ -149,6 +151,12 @@ public final class KafkaCluster {
         return this;
     }
 
+    /** The same cluster with its nodes' part names (and logs) prefixed, e.g. {@code vessel1-kafka-2}. */
+    public KafkaCluster named(String prefix) {
+        this.partPrefix = prefix;
+        return this;
+    }
+
     /** Where node i's uplink listener listens (the target of its link proxy). */
     public int uplinkPort(int index) {
         return basePort + 2 * nodes + index;
@@ -170,7 +178,7 @@ public final class KafkaCluster {
 
         @Override
         public String name() {
-            return nodes == 1 ? "kafka" : "kafka-" + id();
+            return partPrefix + (nodes == 1 ? "kafka" : "kafka-" + id());
         }
 
         @Override

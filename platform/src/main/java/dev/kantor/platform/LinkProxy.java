@@ -65,6 +65,10 @@ public final class LinkProxy implements AutoCloseable {
         }
     }
 
+    public long throttleBytesPerSecond() {
+        return throttle;
+    }
+
     /** The throttle's bytes per second, each way (THROTTLE mode). */
     public void throttle(long bytesPerSecond) {
         this.throttle = Math.max(1, bytesPerSecond);

@@ -90,12 +90,15 @@ public final class LocalPlatform {
         if (config.kafkaSecured()) {
             command.add("--secure");
         }
+        config.fleet().ifPresent(fleet -> command.addAll(List.of("--fleet", "--vessel-brokers", Integer.toString(fleet.brokers()),
+                "--containers", Integer.toString(fleet.containers()), "--interval", Integer.toString(fleet.intervalSeconds()))));
         ManagedProcess launcher = new ManagedProcess("kantor launcher", command, config.home(), log,
                 java.util.Map.of("KANTOR_HOME", config.home().toString(),
                         "KANTOR_KAFKA_PORT", Integer.toString(config.kafkaPort()),
                         "KANTOR_REGISTRY_PORT", Integer.toString(config.registryPort()),
                         "KANTOR_POSTGRES_PORT", Integer.toString(config.postgresPort()),
-                        "KANTOR_CONTROL_PORT", Integer.toString(config.controlPort())));
+                        "KANTOR_CONTROL_PORT", Integer.toString(config.controlPort()),
+                        "KANTOR_VESSEL_PORT", Integer.toString(config.fleet().map(PlatformConfig.Fleet::port).orElse(9292))));
         long started = System.nanoTime();
         launcher.start();
         launcher.awaitHealthy(PlatformConfig.START_TIMEOUT.plusSeconds(60), () -> running().isPresent());
@@ -138,6 +141,17 @@ public final class LocalPlatform {
         HttpResponse<String> response = controlRequest(endpoints, "POST", "/parts/" + name + "/" + action);
         if (response.statusCode() != 200) {
             throw new PlatformException(action + " " + name + " failed: " + response.body());
+        }
+        return response.body();
+    }
+
+    /** Cuts ("down": connections reset), black-holes, throttles or restores a vessel's link; returns its state. */
+    public String link(String vessel, String mode, long bytesPerSecond) {
+        Endpoints endpoints = running().orElseThrow(() -> new PlatformException("the platform is not running"));
+        HttpResponse<String> response = controlRequest(endpoints, "POST", "/links/" + vessel + "/" + mode
+                + (mode.equals("throttle") ? "?bytes=" + bytesPerSecond : ""));
+        if (response.statusCode() != 200) {
+            throw new PlatformException("link " + vessel + " " + mode + " failed: " + response.body());
         }
         return response.body();
     }

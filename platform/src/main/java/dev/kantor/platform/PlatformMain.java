@@ -33,16 +33,27 @@ public final class PlatformMain {
         boolean detach = false;
         boolean services = true;
         boolean secure = false;
+        boolean fleet = false;
+        int vesselBrokers = 1;
+        int containers = 50;
+        int interval = 5;
         for (int i = 0; i < rest.size(); i++) {
             switch (rest.get(i)) {
                 case "--brokers" -> brokers = Integer.parseInt(rest.get(++i));
                 case "--detach", "-d" -> detach = true;
                 case "--no-services" -> services = false;
                 case "--secure" -> secure = true;
+                case "--fleet" -> fleet = true;
+                case "--vessel-brokers" -> vesselBrokers = Integer.parseInt(rest.get(++i));
+                case "--containers" -> containers = Integer.parseInt(rest.get(++i));
+                case "--interval" -> interval = Integer.parseInt(rest.get(++i));
                 default -> { }
             }
         }
         PlatformConfig config = secure ? PlatformConfig.fromEnvironment(brokers).secured() : PlatformConfig.fromEnvironment(brokers);
+        if (fleet) {
+            config = config.withFleet(vesselBrokers, containers, interval);
+        }
         LocalPlatform platform = new LocalPlatform(config);
         return switch (command) {
             case "up" -> detach ? upDetached(platform, services) : up(config, platform, services);
@@ -53,12 +64,19 @@ public final class PlatformMain {
                 yield 0;
             }
             case "schemas" -> schemas(rest);
+            case "link" -> link(platform, rest);
             case "audit" -> Audit.command(rest, config, System.out, System.err);
             default -> {
                 System.out.println("""
-                        usage: kantor up [--brokers 1|3] [--detach] [--no-services] [--secure]
+                        usage: kantor up [--brokers 1|3] [--detach] [--no-services] [--secure] [--fleet ...]
                                                                 start the platform and the built services (Ctrl-C stops it);
-                                                                --secure: SASL/SCRAM and per-service ACLs on the broker
+                                                                --secure: SASL/SCRAM and per-service ACLs on the broker;
+                                                                --fleet [--vessel-brokers 1|3] [--containers N] [--interval S]:
+                                                                the reefer fleet too (vessel1's cluster, link, simulator, edge,
+                                                                MirrorMaker 2, two analytics instances)
+                               kantor link VESSEL up|down|blackhole|throttle [BYTES_PER_S]
+                                                                the vessel's satellite link: down resets connections,
+                                                                blackhole accepts and forwards nothing
                                kantor down                            stop a running platform
                                kantor status                          what runs where, and whether it is healthy
                                kantor part NAME stop|kill|start|restart one part: postgres, registry, kafka (kafka-1..3), a service
@@ -68,10 +86,22 @@ public final class PlatformMain {
                                                                 1 with differences (the first printed), 2 when it cannot run
                         environment: KANTOR_HOME (data, default ./.kantor), KANTOR_KAFKA_PORT (9092),
                           KANTOR_REGISTRY_PORT (8081), KANTOR_POSTGRES_PORT (5433), KANTOR_CONTROL_PORT (9990),
+                          KANTOR_VESSEL_PORT (9292; the link's proxies from +100),
                           KANTOR_POSTGRES_HOST/_PORT/_USER/_PASSWORD (use an external PostgreSQL)""");
                 yield "help".equals(command) ? 0 : 2;
             }
         };
+    }
+
+    private static int link(LocalPlatform platform, List<String> args) {
+        List<String> words = args.stream().filter(a -> !a.startsWith("--")).toList();
+        if (words.size() < 2) {
+            System.err.println("usage: kantor link VESSEL up|down|blackhole|throttle [BYTES_PER_S]");
+            return 2;
+        }
+        long bytes = words.size() > 2 ? Long.parseLong(words.get(2)) : 8 * 1024;
+        System.out.print(platform.link(words.get(0), words.get(1), bytes));
+        return 0;
     }
 
     /** The schema gate against any registry: what the register-schemas Job of k8s/ runs before services roll out. */

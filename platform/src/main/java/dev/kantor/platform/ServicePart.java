@@ -27,6 +27,8 @@ public final class ServicePart implements Part {
     private static final Map<String, String> HEAP = Map.of("transaction", "512m");
 
     private final String name;
+    /** The part's name: the service's, or an instance's own when several run (fleet-analytics-2). */
+    private final String partName;
     private final int port;
     private final Endpoints endpoints;
     private final Path log;
@@ -44,12 +46,22 @@ public final class ServicePart implements Part {
 
     /** The same, run from the build of another checkout (its {@code services/<name>/target}). */
     public ServicePart(String name, Path build, int port, Endpoints endpoints, Path log, Map<String, String> properties) {
+        this(name, name, build, port, endpoints, log, properties);
+    }
+
+    private ServicePart(String name, String partName, Path build, int port, Endpoints endpoints, Path log, Map<String, String> properties) {
         this.build = build;
         this.name = name;
+        this.partName = partName;
         this.port = port;
         this.endpoints = endpoints;
         this.log = log;
         this.properties = Map.copyOf(properties);
+    }
+
+    /** Another instance of the same service under its own part name (two analytics instances, for instance). */
+    public ServicePart instance(String instanceName, int instancePort, Path instanceLog) {
+        return new ServicePart(name, instanceName, build, instancePort, endpoints, instanceLog, properties);
     }
 
     /** The packaged service; empty until {@code ./mvnw package} has built it. */
@@ -85,7 +97,7 @@ public final class ServicePart implements Part {
 
     @Override
     public String name() {
-        return name;
+        return partName;
     }
 
     @Override
@@ -140,7 +152,7 @@ public final class ServicePart implements Part {
         if (!nativeMode()) {
             command.addAll(List.of("-jar", jar(build, name).toString()));
         }
-        process = new ManagedProcess(name, command, nativeMode() ? nativeExecutable(build, name).getParent() : jar(build, name).getParent(),
+        process = new ManagedProcess(partName, command, nativeMode() ? nativeExecutable(build, name).getParent() : jar(build, name).getParent(),
                 log, Map.of());
         process.start();
     }

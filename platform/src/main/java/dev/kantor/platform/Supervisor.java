@@ -37,6 +37,8 @@ public final class Supervisor {
     private volatile boolean stopping;
     private boolean withServices = true;
     private final List<ServicePart> services = new ArrayList<>();
+    /** The reefer fleet, when started with it (./kantor up --fleet). */
+    private final Optional<FleetParts> fleet;
 
     public Supervisor(PlatformConfig config) {
         this.config = config;
@@ -57,6 +59,7 @@ public final class Supervisor {
         parts.put(postgres.name(), postgres);
         kafka.nodes().forEach(n -> parts.put(n.name(), n));
         parts.put(registry.name(), registry);
+        this.fleet = config.fleet().map(f -> new FleetParts(config));
     }
 
     /**
@@ -98,6 +101,7 @@ public final class Supervisor {
         if (withServices) {
             Services.PORTS.forEach((name, port) -> busy.add(port + ":" + name + " service"));
         }
+        fleet.ifPresent(f -> f.ports().forEach((port, what) -> busy.add(port + ":" + what)));
         busy.forEach(entry -> Ports.requireFree(Integer.parseInt(entry.substring(0, entry.indexOf(':'))),
                 entry.substring(entry.indexOf(':') + 1)));
 
@@ -127,6 +131,10 @@ public final class Supervisor {
         if (withServices) {
             startServices();
         }
+        fleet.ifPresent(f -> {
+            f.start(endpoints());
+            parts.putAll(f.parts());
+        });
 
         control = new ControlServer(config.controlPort(), this);
         control.start();
@@ -182,6 +190,18 @@ public final class Supervisor {
         StateFile.write(config, endpoints());
     }
 
+    /** Cuts, throttles or restores a vessel's link (./kantor link vessel1 down). */
+    synchronized String link(String vessel, LinkProxy.Mode mode, long bytesPerSecond) {
+        FleetParts started = fleet.orElseThrow(() -> new PlatformException("the fleet is not running: ./kantor up --fleet starts it"));
+        started.link(vessel, mode, bytesPerSecond);
+        return started.linkState(vessel);
+    }
+
+    /** Each vessel's link state, for the status. */
+    Map<String, String> links() {
+        return fleet.map(f -> Map.of(FleetParts.VESSEL, f.linkState(FleetParts.VESSEL))).orElse(Map.of());
+    }
+
     private Part part(String name) {
         Part part = parts.get(name);
         if (part == null) {
@@ -220,6 +240,7 @@ public final class Supervisor {
         if (control != null) {
             control.stop();
         }
+        fleet.ifPresent(FleetParts::stop);
         services.forEach(ServicePart::stop);
         registry.stop();
         kafka.stopAll();

@@ -11,4 +11,10 @@ public record FleetPlan(int vessels, int containersPerVessel, int intervalSecond
     public static FleetPlan typical(int vessels, int containersPerVessel) {
         return new FleetPlan(vessels, containersPerVessel, 10, 0.01, 6, 0.0025, 12, 0.02, 0.05);
     }
+
+    /** The same fleet reporting every {@code seconds} (each reading stands for that long). */
+    public FleetPlan every(int seconds) {
+        return new FleetPlan(vessels, containersPerVessel, seconds, doorOpenChance, doorOpenTicks, powerCutChance, powerCutTicks,
+                resendChance, noise);
+    }
 }
