@@ -85,7 +85,7 @@ class KubernetesManifestsTest {
         }
     }
 
-    private static void assertContainerIsBounded(String workload, Container container) {
+    static void assertContainerIsBounded(String workload, Container container) {
         assertFalse(container.getResources().getRequests().isEmpty(), workload + " requests");
         assertTrue(container.getResources().getLimits().containsKey("memory"), workload + " memory limit");
         assertTrue(container.getResources().getLimits().containsKey("cpu"), workload + " cpu limit");
