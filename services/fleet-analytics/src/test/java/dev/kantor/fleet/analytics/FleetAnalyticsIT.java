@@ -41,6 +41,7 @@ import dev.kantor.platform.LocalPlatform;
 import dev.kantor.platform.SchemaGate;
 import dev.kantor.platform.SchemaRegistryClient;
 import dev.kantor.platform.ServicePart;
+import dev.kantor.testsupport.Browser;
 import dev.kantor.testsupport.KafkaTestClient;
 import dev.kantor.testsupport.PackagedServices;
 import dev.kantor.testsupport.SseClient;
@@ -209,6 +210,51 @@ class FleetAnalyticsIT {
         });
         for (ReeferWindowSummary expected : latest.values()) {
             checkContainer(get(b + "/fleet/containers/" + expected.getContainerId()), expected, new HashMap<>());
+        }
+
+        thePageShowsTheFleetAndAlertsLive(b, latest, inBreach, allCauses, t0);
+    }
+
+    /**
+     * The analytics' own page in Chromium, from either instance: the fleet's figures and every vessel's row as the
+     * queries answer them, a container looked up (and one that does not exist), and a new alert arriving live.
+     */
+    private static void thePageShowsTheFleetAndAlertsLive(String base, Map<String, ReeferWindowSummary> latest, long inBreach,
+            Map<String, Long> allCauses, Instant t0) {
+        Browser.ensureInstalled();
+        Duration wait = Duration.ofSeconds(30);
+        try (Browser browser = Browser.start()) {
+            browser.open(base + "/");
+            browser.awaitText("#containers", Long.toString(latest.size())::equals, wait);
+            browser.awaitText("#in-breach", Long.toString(inBreach)::equals, wait);
+            String causes = browser.awaitText("#causes", t -> !t.contains("…"), wait);
+            allCauses.forEach((cause, n) -> assertTrue(causes.contains(cause.toLowerCase().replace('_', ' ') + " " + n), causes));
+            for (String vessel : List.of(RUN + "v1", RUN + "v2")) {
+                String row = browser.awaitText("#vessels tr[data-vessel='" + vessel + "']", t -> !t.isBlank(), wait);
+                long breached = latest.values().stream().filter(s -> s.getVesselId().equals(vessel) && s.getBreach() != null).count();
+                assertEquals(vessel + " 12 " + breached, row.replaceAll("\\s+", " ").strip(), "the vessel's row");
+            }
+            assertTrue(!browser.present("#incomplete") || browser.text("#incomplete").isBlank(), "both instances answered");
+
+            ReeferWindowSummary looked = latest.values().iterator().next();
+            browser.type("#lookup-input", looked.getContainerId());
+            browser.click("#lookup-button");
+            browser.awaitText("#lookup-result", t -> t.startsWith(looked.getContainerId())
+                    && t.contains(looked.getBreach() == null ? "cold chain held" : "BREACH"), wait);
+            browser.type("#lookup-input", RUN + "-no-such-container");
+            browser.click("#lookup-button");
+            browser.awaitText("#lookup-result", t -> t.contains(RUN + "-no-such-container"), wait);
+
+            // The feed sends what arrives after the page subscribed: alerts until one shows (each a new window).
+            browser.awaitText("#alerts-state", t -> t.startsWith("Waiting"), wait);
+            AtomicInteger sent = new AtomicInteger();
+            await().atMost(Duration.ofMinutes(1)).pollInterval(Duration.ofSeconds(2)).until(() -> {
+                ReeferWindowSummary window = summary(RUN + "v1", RUN + "v1-page", Product.FLOWERS,
+                        t0.plus(Duration.ofHours(1)).plusSeconds(60L * sent.getAndIncrement()), BreachCause.POWER_OFF);
+                kafka.sendRaw(RUN + "v1.reefer-alerts", window.getContainerId(), kafka.encode("reefer-alerts", alert(window, BreachCause.POWER_OFF)),
+                        Map.of());
+                return browser.text("#alerts").contains(RUN + "v1-page on " + RUN + "v1 (flowers): power off");
+            });
         }
     }
 

@@ -95,26 +95,64 @@ public class FleetResource {
     }
 
     @GET
+    @Path("/vessels")
+    @Operation(summary = "Every vessel's containers and how many are in breach now, gathered from every instance; complete is"
+            + " false when one did not answer")
+    public Map<String, Object> vessels() {
+        Map<String, Object> vessels = new java.util.TreeMap<>();
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("vessels", vessels);
+        body.putAll(gather("/fleet/local/vessels", this::localVessels,
+                share -> share.fields().forEachRemaining(vessel -> vessels.put(vessel.getKey(), vessel.getValue()))));
+        return body;
+    }
+
+    /** This instance's vessels (its active partitions): what /fleet/vessels gathers. */
+    @GET
+    @Path("/local/vessels")
+    @Operation(summary = "This instance's share of the vessels (what /fleet/vessels gathers)")
+    public Map<String, Totals> localVessels() {
+        return queries.localEntries(AnalyticsTopology.VESSELS);
+    }
+
+    @GET
     @Path("/totals")
     @Operation(summary = "The whole fleet: every instance's share gathered and added up; complete is false when one did not answer")
     public Map<String, Object> totals() {
-        Totals totals = Totals.none();
-        BreachCounts breaches = BreachCounts.none();
+        Totals[] totals = {Totals.none()};
+        BreachCounts[] breaches = {BreachCounts.none()};
+        Map<String, Object> gathered = gather("/fleet/local/totals", this::localTotals, share -> {
+            try {
+                totals[0] = totals[0].plus(JSON.treeToValue(share.get("totals"), Totals.class));
+                breaches[0] = breaches[0].plus(JSON.treeToValue(share.get("breaches"), BreachCounts.class));
+            } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+                throw new IllegalStateException("an instance's share is not totals: " + share, e);
+            }
+        });
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("totals", totals[0]);
+        body.put("breaches", breaches[0]);
+        body.putAll(gathered);
+        return body;
+    }
+
+    /**
+     * Every instance's share (this one's from {@code local}, the others' from {@code localPath}) handed to {@code add};
+     * returns which instances answered, which did not, and whether the answer is complete.
+     */
+    private Map<String, Object> gather(String localPath, java.util.function.Supplier<Object> local,
+            java.util.function.Consumer<JsonNode> add) {
         List<String> answered = new ArrayList<>();
         List<String> missing = new ArrayList<>();
         for (String instance : queries.instances()) {
             try {
-                JsonNode share = queries.self(instance) ? JSON.valueToTree(localTotals()) : queries.fetch(instance, "/fleet/local/totals");
-                totals = totals.plus(JSON.treeToValue(share.get("totals"), Totals.class));
-                breaches = breaches.plus(JSON.treeToValue(share.get("breaches"), BreachCounts.class));
+                add.accept(queries.self(instance) ? JSON.valueToTree(local.get()) : queries.fetch(instance, localPath));
                 answered.add(instance);
             } catch (Exception unavailable) {
                 missing.add(instance);
             }
         }
         Map<String, Object> body = new LinkedHashMap<>();
-        body.put("totals", totals);
-        body.put("breaches", breaches);
         body.put("instances", answered);
         body.put("missing", missing);
         body.put("complete", missing.isEmpty());

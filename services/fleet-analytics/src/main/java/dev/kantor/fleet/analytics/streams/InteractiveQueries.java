@@ -81,13 +81,18 @@ public class InteractiveQueries {
 
     /** Every value of this instance's active partitions of a store. */
     public <V> List<V> localValues(String store) {
+        return new ArrayList<V>(this.<V>localEntries(store).values());
+    }
+
+    /** Every key and value of this instance's active partitions of a store, by key. */
+    public <V> java.util.SortedMap<String, V> localEntries(String store) {
         StoreQueryParameters<ReadOnlyKeyValueStore<String, V>> parameters = StoreQueryParameters.fromNameAndType(store,
                 QueryableStoreTypes.keyValueStore());
-        List<V> values = new ArrayList<>();
+        java.util.SortedMap<String, V> entries = new java.util.TreeMap<>();
         try (var all = streams.store(parameters).all()) {
-            all.forEachRemaining(entry -> values.add(entry.value));
+            all.forEachRemaining(entry -> entries.put(entry.key, entry.value));
         }
-        return values;
+        return entries;
     }
 
     /** Every instance of the application, by address, this one included. */
