@@ -2,6 +2,7 @@ package dev.kantor.platform;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -57,7 +58,9 @@ class MirrorLinkIT {
         vessel.startAll(Duration.ofSeconds(120));
         shore.startAll(Duration.ofSeconds(120));
         try (Admin admin = Admin.create(Map.of("bootstrap.servers", vessel.bootstrapServers()))) {
-            admin.createTopics(List.of(new NewTopic("reefer-readings", 3, (short) 1))).all().get(30, TimeUnit.SECONDS);
+            // The outage test's topic, and the supervisor test's own.
+            admin.createTopics(List.of(new NewTopic("reefer-readings", 3, (short) 1), new NewTopic("reefer-alerts", 3, (short) 1)))
+                    .all().get(30, TimeUnit.SECONDS);
         }
         mirror = new MirrorMakerPart("vessel1", "127.0.0.1:" + link.port(), shore.bootstrapServers(), dir.resolve("mm2"),
                 dir.resolve("logs/mirrormaker.log"), (short) 1, Ports.any());
@@ -136,11 +139,65 @@ class MirrorLinkIT {
         }
     }
 
+    /**
+     * KAFKA-12798: Connect never restarts a connector that failed (for instance while its source was unreachable).
+     * The supervisor reads MirrorMaker's own status records; when one says FAILED, it restarts MirrorMaker, which then
+     * reports RUNNING and mirrors again. The failure is reported here the way a worker reports it: the connector's
+     * latest status record, as MirrorMaker wrote it, with its state FAILED.
+     */
+    @Test
+    void theSupervisorRestartsMirrorMakerWhenAConnectorFailed() throws Exception {
+        String key = "status-connector-MirrorSourceConnector";
+        await("MirrorMaker's own status records read").atMost(Duration.ofMinutes(2)).until(() -> "RUNNING".equals(supervisor.states().get(key)));
+        String running = null;
+        String statusTopic = "mm2-status.vessel1.internal";
+        try (KafkaConsumer<String, String> status = new KafkaConsumer<>(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, shore.bootstrapServers(),
+                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false), new StringDeserializer(), new StringDeserializer())) {
+            List<TopicPartition> partitions = status.partitionsFor(statusTopic).stream().map(p -> new TopicPartition(statusTopic, p.partition())).toList();
+            status.assign(partitions);
+            status.seekToBeginning(partitions);
+            Map<TopicPartition, Long> ends = status.endOffsets(partitions);
+            List<String> values = new ArrayList<>();
+            await().atMost(Duration.ofSeconds(30)).until(() -> {
+                status.poll(Duration.ofMillis(200)).forEach(r -> {
+                    if (key.equals(r.key()) && r.value() != null) {
+                        values.add(r.value());
+                    }
+                });
+                return partitions.stream().allMatch(p -> status.position(p) >= ends.get(p));
+            });
+            running = values.get(values.size() - 1);
+        }
+        assertTrue(running.contains("\"RUNNING\""), running);
+        int restartsBefore = supervisor.restarts();
+        long pidBefore = mirror.pid().orElseThrow();
+        try (KafkaProducer<String, String> worker = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, shore.bootstrapServers()),
+                new StringSerializer(), new StringSerializer())) {
+            worker.send(new ProducerRecord<>(statusTopic, key, running.replace("\"RUNNING\"", "\"FAILED\""))).get(30, TimeUnit.SECONDS);
+        }
+        await("the supervisor restarts MirrorMaker").atMost(Duration.ofMinutes(1)).until(() -> supervisor.restarts() > restartsBefore);
+        await("a new MirrorMaker process").atMost(Duration.ofMinutes(1))
+                .until(() -> mirror.healthy() && mirror.pid().isPresent() && mirror.pid().getAsLong() != pidBefore);
+        await("the connector running again").atMost(Duration.ofMinutes(2)).until(() -> "RUNNING".equals(supervisor.states().get(key)));
+        List<String> sent = new ArrayList<>();
+        try (KafkaProducer<String, String> devices = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                vessel.bootstrapServers(), ProducerConfig.ACKS_CONFIG, "all", ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true),
+                new StringSerializer(), new StringSerializer());
+             Shore ashore = new Shore("vessel1.reefer-alerts")) {
+            send(devices, "reefer-alerts", sent, 0, 20);
+            await("mirroring again").atMost(Duration.ofMinutes(2)).until(() -> ashore.read().containsAll(sent));
+        }
+    }
+
     private static void send(KafkaProducer<String, String> devices, List<String> sent, int from, int count) throws Exception {
+        send(devices, "reefer-readings", sent, from, count);
+    }
+
+    private static void send(KafkaProducer<String, String> devices, String topic, List<String> sent, int from, int count) throws Exception {
         List<java.util.concurrent.Future<?>> acks = new ArrayList<>();
         for (int i = from; i < from + count; i++) {
             String value = String.format("reading-%06d", i);
-            acks.add(devices.send(new ProducerRecord<>("reefer-readings", "container-" + (i % 12), value)));
+            acks.add(devices.send(new ProducerRecord<>(topic, "container-" + (i % 12), value)));
         }
         for (var ack : acks) {
             ack.get(30, TimeUnit.SECONDS);
