@@ -35,6 +35,11 @@ import dev.kantor.testsupport.OutcomeCollector;
  * is warmed up with {@code --warm-up} requests (default 150,000), then gets {@code --requests} deposits and withdrawals
  * over 1,000 accounts, offered as fast as possible (throughput) or
  * at {@code --rate} per second (latency). Latency is from the producer's send to the outcome's arrival.
+ *
+ * <p>{@code --rates 500,2000,8000} (0 = a flood) measures each rate in turn, {@code --seconds} (20) of requests each
+ * after its warm-up, at {@code --batch-size} (500), and writes the table and a plot of p50/p99 against the offered
+ * rate (transaction-rates-*.tsv and .png); {@code --yardstick true} runs the Kafka Streams yardstick
+ * (../shared/anchors/kstreams-baseline/bench.sh) at the same rates in the same sitting and puts it beside.
  */
 public final class TransactionBenchmark {
 
@@ -52,6 +57,10 @@ public final class TransactionBenchmark {
         LocalPlatform platform = LocalPlatform.fromEnvironment();
         Endpoints endpoints = platform.ensureRunning();
         platform.stopOwnInstance("transaction");
+        if (options.containsKey("rates")) {
+            sweep(endpoints, options, accounts, concurrency, warmUp);
+            System.exit(0);
+        }
 
         List<String> lines = new ArrayList<>();
         lines.add(String.format("# transaction service benchmark, %s, %d cores, %s", Instant.now(),
@@ -167,6 +176,41 @@ public final class TransactionBenchmark {
         } finally {
             service.stop();
         }
+    }
+
+    /** Each offered rate in turn, Kantor's figures and (optionally) the yardstick's, as a table and a plot. */
+    private static void sweep(Endpoints endpoints, Map<String, String> options, int accounts, String concurrency, int warmUp) throws Exception {
+        List<Integer> rates = Arrays.stream(options.get("rates").split(",")).map(String::trim).map(Integer::parseInt).toList();
+        int seconds = Integer.parseInt(options.getOrDefault("seconds", "20"));
+        int flood = Integer.parseInt(options.getOrDefault("requests", "150000"));
+        int batchSize = Integer.parseInt(options.getOrDefault("batch-size", "500"));
+        boolean yardstick = Boolean.parseBoolean(options.getOrDefault("yardstick", "false"));
+        List<String> lines = new ArrayList<>();
+        lines.add(String.format("# offered rates, %s, %d cores, %s; batch size %d, %d s of requests per rate", Instant.now(),
+                Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"), batchSize, seconds));
+        lines.add("system	rate	requests	offered_per_s	achieved_per_s	p50_ms	p99_ms	max_ms	cpu_us_per_request");
+        LatencyPlot plot = new LatencyPlot();
+        for (int rate : rates) {
+            int requests = rate == 0 ? flood : rate * seconds;
+            String[] kantor = run(endpoints, batchSize, requests, accounts, rate, concurrency, warmUp).split("\t");
+            // batch, concurrency, requests, offered, throughput, p50, p99, max, seconds, cpu
+            lines.add(String.join("\t", "kantor", rate == 0 ? "flood" : Integer.toString(rate), kantor[2], kantor[3], kantor[4], kantor[5],
+                    kantor[6], kantor[7], kantor[9]));
+            System.out.println(lines.get(lines.size() - 1));
+            plot.add("Kantor", new LatencyPlot.Point(rate == 0 ? Double.parseDouble(kantor[4]) : rate, Double.parseDouble(kantor[5]),
+                    Double.parseDouble(kantor[6])));
+            if (yardstick) {
+                Yardstick.Result result = Yardstick.run(rate, requests);
+                lines.add(String.join("\t", "yardstick", rate == 0 ? "flood" : Integer.toString(rate), Integer.toString(requests),
+                        result.offered(), result.achieved(), result.p50(), result.p99(), result.max(), result.cpu()));
+                System.out.println(lines.get(lines.size() - 1));
+                plot.add("Kafka Streams yardstick", new LatencyPlot.Point(rate == 0 ? Double.parseDouble(result.achieved()) : rate,
+                        Double.parseDouble(result.p50()), Double.parseDouble(result.p99())));
+            }
+        }
+        java.nio.file.Path table = Results.write("transaction-rates", lines);
+        plot.write(table.resolveSibling(table.getFileName().toString().replace(".tsv", ".png")),
+                "Outcome latency against offered rate (solid p99, dashed p50)");
     }
 
     /** A request in its wire format, ready to send. */

@@ -3,17 +3,15 @@ package dev.kantor.platform;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.OptionalLong;
 
 /**
  * MirrorMaker 2 in dedicated mode ({@code org.apache.kafka.connect.mirror.MirrorMaker}), in a process of its own with
  * the broker's Kafka jars: one vessel's topics to the shore cluster, named by origin ({@code vessel1.reefer-alerts},
  * the default replication policy), with exactly-once source support, reading only committed records on board.
  */
-public final class MirrorMakerPart implements Part {
+public final class MirrorMakerPart extends ProcessPart {
 
     /** The vessel topics that go ashore (the readings too: shore analytics may want them raw). */
     public static final String TOPICS = "reefer-readings|reefer-summaries|reefer-alerts|vessel-positions";
@@ -25,7 +23,6 @@ public final class MirrorMakerPart implements Part {
     private final Path log;
     private final short replication;
     private final int restPort;
-    private ManagedProcess process;
 
     /**
      * @param vesselBootstrap the vessel cluster as seen from shore: its link's address, never the brokers' own
@@ -90,51 +87,17 @@ public final class MirrorMakerPart implements Part {
                 ""));
     }
 
-    /** Starts it, stopping first the process this part runs if there is one: never two MirrorMakers of one part. */
+    /** Writes its configuration anew, then the process: never two MirrorMakers of one part (ProcessPart). */
     @Override
-    public synchronized void start() {
-        if (process != null && process.alive()) {
-            process.stop(Duration.ofSeconds(30));
-        }
+    protected ManagedProcess newProcess() {
         try {
             writeConfig();
         } catch (IOException e) {
             throw new PlatformException("cannot write " + configFile(), e);
         }
-        process = new ManagedProcess(name(), List.of(ManagedProcess.javaExecutable(), "-Xms64m", "-Xmx256m", "-XX:+UseSerialGC",
+        return new ManagedProcess(name(), List.of(ManagedProcess.javaExecutable(), "-Xms64m", "-Xmx256m", "-XX:+UseSerialGC",
                 "-cp", Classpath.launcher(), "org.apache.kafka.connect.mirror.MirrorMaker", configFile().toString()),
                 dir, log, Map.of());
-        process.start();
-    }
-
-    @Override
-    public void awaitHealthy(Duration timeout) {
-        process.awaitHealthy(timeout, this::healthy);
-    }
-
-    /** Alive; whether its connectors run is the supervisor's matter (MirrorMakerSupervisor), not the process's. */
-    @Override
-    public synchronized boolean healthy() {
-        return process != null && process.alive();
-    }
-
-    @Override
-    public synchronized void stop() {
-        if (process != null) {
-            process.stop(Duration.ofSeconds(30));
-        }
-    }
-
-    @Override
-    public synchronized void kill() {
-        if (process != null) {
-            process.kill();
-        }
-    }
-
-    @Override
-    public OptionalLong pid() {
-        return process == null ? OptionalLong.empty() : process.pid();
     }
 
     public Path log() {

@@ -2,17 +2,15 @@ package dev.kantor.platform;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.OptionalLong;
 
 /**
  * A vessel's reefer containers ({@code dev.kantor.fleet.edge.simulator.SimulatorMain}), in a process of their own:
  * the devices keep reporting to the vessel's cluster whatever happens to the edge, the link or the shore. It runs
  * from the packaged fleet edge's libraries, where the simulator ships.
  */
-public final class SimulatorPart implements Part {
+public final class SimulatorPart extends ProcessPart {
 
     private final String vessel;
     private final String vesselBootstrap;
@@ -20,7 +18,6 @@ public final class SimulatorPart implements Part {
     private final int containers;
     private final int intervalSeconds;
     private final Path log;
-    private ManagedProcess process;
 
     public SimulatorPart(String vessel, String vesselBootstrap, String registryApiV2, int containers, int intervalSeconds, Path log) {
         this.vessel = vessel;
@@ -46,52 +43,19 @@ public final class SimulatorPart implements Part {
     }
 
     @Override
-    public synchronized void start() {
+    protected ManagedProcess newProcess() {
         if (!Files.isDirectory(app().resolve("lib/main"))) {
             throw new PlatformException("the fleet edge is not built (" + app() + "): run ./mvnw package -DskipTests");
-        }
-        if (process != null && process.alive()) {
-            return;
         }
         String classpath = app().resolve("app") + "/*" + java.io.File.pathSeparator + app().resolve("lib/main") + "/*";
         String prefix = vessel.replaceAll("\\d+$", "");
         if (!vessel.equals(prefix + "1")) {
             throw new PlatformException("the simulator names its vessels <prefix>1..n; " + vessel + " is not the first of such a fleet");
         }
-        process = new ManagedProcess(name(), List.of(ManagedProcess.javaExecutable(), "-Xms32m", "-Xmx128m", "-XX:+UseSerialGC",
+        return new ManagedProcess(name(), List.of(ManagedProcess.javaExecutable(), "-Xms32m", "-Xmx128m", "-XX:+UseSerialGC",
                 "-cp", classpath, "dev.kantor.fleet.edge.simulator.SimulatorMain",
                 "--bootstrap", vesselBootstrap, "--registry", registryApiV2, "--vessels", "1", "--prefix", prefix,
                 "--containers", Integer.toString(containers), "--interval", Integer.toString(intervalSeconds)),
                 app(), log, Map.of());
-        process.start();
-    }
-
-    @Override
-    public void awaitHealthy(Duration timeout) {
-        process.awaitHealthy(timeout, this::healthy);
-    }
-
-    @Override
-    public synchronized boolean healthy() {
-        return process != null && process.alive();
-    }
-
-    @Override
-    public synchronized void stop() {
-        if (process != null) {
-            process.stop(Duration.ofSeconds(15));
-        }
-    }
-
-    @Override
-    public synchronized void kill() {
-        if (process != null) {
-            process.kill();
-        }
-    }
-
-    @Override
-    public OptionalLong pid() {
-        return process == null ? OptionalLong.empty() : process.pid();
     }
 }

@@ -163,39 +163,37 @@ class PythonClientIT {
      */
     @Test
     void theClientsOwnTestsPass() throws Exception {
-        ProcessBuilder unittest = new ProcessBuilder(PYTHON, "-m", "unittest", "-v", "test_kantor_client")
-                .directory(ProjectRoot.find().resolve("clients/python").toFile()).redirectErrorStream(true);
-        unittest.environment().put("KANTOR_BOOTSTRAP", services.endpoints().kafkaBootstrapServers());
-        Process process = unittest.start();
-        process.getOutputStream().close();
-        boolean ended = process.waitFor(300, TimeUnit.SECONDS);
-        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (!ended) {
-            process.destroyForcibly();
-        }
-        assertTrue(ended, "the client's tests did not finish within 300 s: " + output);
-        assertEquals(0, process.exitValue(), output);
+        String output = python(List.of(PYTHON, "-m", "unittest", "-v", "test_kantor_client"),
+                Map.of("KANTOR_BOOTSTRAP", services.endpoints().kafkaBootstrapServers()), 300);
         assertTrue(java.util.regex.Pattern.compile("test_a_record_written_between_the_lookup_and_the_assignment_is_read \\(.*\\) \\.\\.\\. ok")
                 .matcher(output).find(), "that test ran and passed: " + output);
     }
 
+    /** Runs a command in clients/python and returns what it printed; it must end within the time and exit 0. */
+    private static String python(List<String> command, Map<String, String> environment, int seconds) throws IOException, InterruptedException {
+        ProcessBuilder builder = new ProcessBuilder(command).directory(ProjectRoot.find().resolve("clients/python").toFile())
+                .redirectErrorStream(true);
+        builder.environment().putAll(environment);
+        Process process = builder.start();
+        process.getOutputStream().close();
+        boolean ended = process.waitFor(seconds, TimeUnit.SECONDS);
+        if (!ended) {
+            process.destroyForcibly();
+        }
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(ended, String.join(" ", command) + " did not finish within " + seconds + " s: " + output);
+        assertEquals(0, process.exitValue(), output);
+        return output;
+    }
+
     /** Runs clients/python/example.py and returns the JSON line of each step. */
     private static List<JsonNode> example(String user, String amount, String... options) throws IOException, InterruptedException {
-        Path dir = ProjectRoot.find().resolve("clients/python");
         List<String> command = new java.util.ArrayList<>(List.of(PYTHON, "example.py", "--bootstrap", services.endpoints().kafkaBootstrapServers(),
                 "--registry", services.endpoints().registryUrl(), "--user", user, "--amount", amount,
                 // As long as every scenario gives the platform to recover (Scenario.RECOVERY).
                 "--timeout", "180"));
         command.addAll(List.of(options));
-        Process process = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true).start();
-        process.getOutputStream().close();
-        boolean ended = process.waitFor(600, TimeUnit.SECONDS);
-        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (!ended) {
-            process.destroyForcibly();
-        }
-        assertTrue(ended, "example.py did not finish within 600 s: " + output);
-        assertEquals(0, process.exitValue(), output);
+        String output = python(command, Map.of(), 600);
         List<JsonNode> steps = new java.util.ArrayList<>();
         for (String line : output.split("\n")) {
             if (line.startsWith("{")) {
