@@ -61,8 +61,8 @@ class ContractRolloutIT {
     @BeforeAll
     static void start() {
         v1 = ReleasedBuild.CONTRACTS_V1.build("account", "transaction", "wallet", "rate", "gateway");
-        platform = new LocalPlatform(PlatformConfig.from(Map.of("KANTOR_HOME", home.toString(), "KANTOR_KAFKA_PORT", "49092",
-                "KANTOR_REGISTRY_PORT", "48081", "KANTOR_POSTGRES_PORT", "45433", "KANTOR_CONTROL_PORT", "49990"), 1));
+        platform = new LocalPlatform(PlatformConfig.from(Map.of("KANTOR_HOME", home.toString(), "KANTOR_KAFKA_PORT", "26092",
+                "KANTOR_REGISTRY_PORT", "26081", "KANTOR_POSTGRES_PORT", "26433", "KANTOR_CONTROL_PORT", "26990"), 1));
         platform.startDetached(false, v1);
         PackagedServices services = new PackagedServices(platform, List.of());
         for (String name : List.of("account", "rate", "transaction", "wallet", "gateway")) {

@@ -76,12 +76,12 @@ class FleetLinkLossIT {
 
     @BeforeAll
     static void start() {
-        PlatformConfig config = PlatformConfig.from(Map.of("KANTOR_HOME", home.toString(), "KANTOR_KAFKA_PORT", "50092",
-                "KANTOR_REGISTRY_PORT", "50081", "KANTOR_POSTGRES_PORT", "50433", "KANTOR_CONTROL_PORT", "50990"), 1)
-                .withFleet(1, 51092, CONTAINERS, 5);
+        PlatformConfig config = PlatformConfig.from(Map.of("KANTOR_HOME", home.toString(), "KANTOR_KAFKA_PORT", "22092",
+                "KANTOR_REGISTRY_PORT", "22081", "KANTOR_POSTGRES_PORT", "22433", "KANTOR_CONTROL_PORT", "22990"), 1)
+                .withFleet(1, 23092, CONTAINERS, 5);
         platform = new LocalPlatform(config);
         shore = platform.startDetached(false);
-        vessel = "127.0.0.1:51092";
+        vessel = "127.0.0.1:23092";
     }
 
     @AfterAll

@@ -37,8 +37,8 @@ class ThreeBrokerScenariosIT {
 
     @BeforeAll
     static void start() {
-        platform = new LocalPlatform(PlatformConfig.from(Map.of("KANTOR_HOME", home.toString(), "KANTOR_KAFKA_PORT", "39092",
-                "KANTOR_REGISTRY_PORT", "38081", "KANTOR_POSTGRES_PORT", "35433", "KANTOR_CONTROL_PORT", "39990"), 3));
+        platform = new LocalPlatform(PlatformConfig.from(Map.of("KANTOR_HOME", home.toString(), "KANTOR_KAFKA_PORT", "31092",
+                "KANTOR_REGISTRY_PORT", "31081", "KANTOR_POSTGRES_PORT", "31433", "KANTOR_CONTROL_PORT", "31990"), 3));
         platform.startDetached(false);
         // A platform of its own: the audit covers every user on it.
         scenario = new Scenario(new PackagedServices(platform, Services.PORTS.keySet()), "");
