@@ -34,10 +34,10 @@ final class LatencyPlot {
 
     void write(Path png, String title) throws IOException {
         System.setProperty("java.awt.headless", "true");
-        int width = 900;
+        int width = 960;
         int height = 560;
         int left = 80;
-        int right = 200;
+        int right = 230;
         int top = 50;
         int bottom = 60;
         BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);

@@ -39,7 +39,8 @@ import dev.kantor.testsupport.OutcomeCollector;
  * <p>{@code --rates 500,2000,8000} (0 = a flood) measures each rate in turn, {@code --seconds} (20) of requests each
  * after its warm-up, at {@code --batch-size} (500), and writes the table and a plot of p50/p99 against the offered
  * rate (transaction-rates-*.tsv and .png); {@code --yardstick true} runs the Kafka Streams yardstick
- * (../shared/anchors/kstreams-baseline/bench.sh) at the same rates in the same sitting and puts it beside.
+ * (../shared/anchors/kstreams-baseline/bench.sh) at the same rates in the same sitting and puts it beside; it compiles
+ * against contract v1, so {@code --yardstick-build DIR} names a build of d1cf973 (README, "Benchmarks").
  */
 public final class TransactionBenchmark {
 
@@ -54,6 +55,10 @@ public final class TransactionBenchmark {
         List<Integer> batchSizes = Arrays.stream(options.getOrDefault("batch-sizes", "1,500").split(","))
                 .map(String::trim).map(Integer::parseInt).toList();
 
+        if (options.containsKey("plot")) {
+            replot(java.nio.file.Path.of(options.get("plot")));
+            return;
+        }
         LocalPlatform platform = LocalPlatform.fromEnvironment();
         Endpoints endpoints = platform.ensureRunning();
         platform.stopOwnInstance("transaction");
@@ -200,15 +205,32 @@ public final class TransactionBenchmark {
             plot.add("Kantor", new LatencyPlot.Point(rate == 0 ? Double.parseDouble(kantor[4]) : rate, Double.parseDouble(kantor[5]),
                     Double.parseDouble(kantor[6])));
             if (yardstick) {
-                Yardstick.Result result = Yardstick.run(rate, requests);
+                Yardstick.Result result = Yardstick.run(rate, requests,
+                        java.nio.file.Path.of(options.getOrDefault("yardstick-build", PlatformConfig.projectRoot().toString())));
                 lines.add(String.join("\t", "yardstick", rate == 0 ? "flood" : Integer.toString(rate), Integer.toString(requests),
                         result.offered(), result.achieved(), result.p50(), result.p99(), result.max(), result.cpu()));
                 System.out.println(lines.get(lines.size() - 1));
-                plot.add("Kafka Streams yardstick", new LatencyPlot.Point(rate == 0 ? Double.parseDouble(result.achieved()) : rate,
+                plot.add("Streams yardstick", new LatencyPlot.Point(rate == 0 ? Double.parseDouble(result.achieved()) : rate,
                         Double.parseDouble(result.p50()), Double.parseDouble(result.p99())));
             }
         }
         java.nio.file.Path table = Results.write("transaction-rates", lines);
+        plot.write(table.resolveSibling(table.getFileName().toString().replace(".tsv", ".png")),
+                "Outcome latency against offered rate (solid p99, dashed p50)");
+    }
+
+    /** The plot of a table written by {@code --rates} ({@code --plot FILE.tsv}), drawn again beside it. */
+    private static void replot(java.nio.file.Path table) throws java.io.IOException {
+        LatencyPlot plot = new LatencyPlot();
+        for (String line : java.nio.file.Files.readAllLines(table)) {
+            String[] f = line.split("\t");
+            if (line.startsWith("#") || f[0].equals("system")) {
+                continue;
+            }
+            double offered = f[1].equals("flood") ? Double.parseDouble(f[4]) : Double.parseDouble(f[1]);
+            plot.add(f[0].equals("kantor") ? "Kantor" : "Streams yardstick", new LatencyPlot.Point(offered, Double.parseDouble(f[5]),
+                    Double.parseDouble(f[6])));
+        }
         plot.write(table.resolveSibling(table.getFileName().toString().replace(".tsv", ".png")),
                 "Outcome latency against offered rate (solid p99, dashed p50)");
     }

@@ -26,7 +26,11 @@ final class Yardstick {
     private Yardstick() {
     }
 
-    static Result run(int rate, int requests) throws IOException, InterruptedException {
+    /**
+     * @param build the checkout whose events jar the yardstick compiles against (it runs there): it was written for
+     *              contract v1, so a build of d1cf973 or any commit before contracts v2 (README, "Benchmarks")
+     */
+    static Result run(int rate, int requests, Path build) throws IOException, InterruptedException {
         Path root = PlatformConfig.projectRoot();
         Path script = root.resolve("../shared/anchors/kstreams-baseline/bench.sh").normalize();
         if (!Files.isRegularFile(script)) {
@@ -34,14 +38,14 @@ final class Yardstick {
         }
         Path log = root.resolve("benchmarks/results/yardstick-" + rate + ".log");
         Process process = new ProcessBuilder("bash", script.toString(), Integer.toString(rate), Integer.toString(requests))
-                .directory(root.toFile()).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+                .directory(build.toFile()).redirectErrorStream(true).redirectOutput(log.toFile()).start();
         if (!process.waitFor(40, TimeUnit.MINUTES)) {
             process.destroyForcibly();
             throw new IllegalStateException("the yardstick did not finish in 40 minutes: " + log);
         }
         for (String line : Files.readAllLines(log, StandardCharsets.UTF_8)) {
             Matcher m = RESULT.matcher(line);
-            if (line.startsWith("RESULT") && m.find()) {
+            if (line.contains("RESULT ") && m.find()) {
                 return new Result(m.group(1), m.group(2), m.group(3), m.group(4), m.group(5), m.group(6).strip());
             }
         }

@@ -14,8 +14,15 @@ final class Classpath {
     static String launcher() {
         Path location = codeSource();
         if (Files.isRegularFile(location)) {
-            // Started with java -jar: the manifest's class path does not show in java.class.path.
-            return location + File.pathSeparator + location.getParent().resolve("lib").resolve("*");
+            Path lib = location.getParent().resolve("lib");
+            if (Files.isDirectory(lib)) {
+                // Started with java -jar: the manifest's class path does not show in java.class.path.
+                return location + File.pathSeparator + lib.resolve("*");
+            }
+            // A copy of the launcher's jar among another program's libraries (a benchmark's), which has the Kafka
+            // clients but not the broker: the broker and its tools run from the built launcher.
+            Path built = PlatformConfig.projectRoot().resolve("platform/target");
+            return built.resolve("kantor-platform.jar") + File.pathSeparator + built.resolve("lib").resolve("*");
         }
         return System.getProperty("java.class.path");
     }

@@ -99,6 +99,8 @@ public final class MirrorMakerSupervisor implements AutoCloseable {
                 states.replaceAll((key, state) -> "FAILED".equals(state) ? "RESTARTING" : state);
                 mirror.start();
             }
+        } catch (org.apache.kafka.common.errors.InterruptException closing) {
+            Thread.currentThread().interrupt(); // close() stops the checks
         } catch (Exception e) {
             System.err.println("kantor: mirrormaker supervisor: " + e);
         }
