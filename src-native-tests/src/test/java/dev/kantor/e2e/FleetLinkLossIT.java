@@ -186,7 +186,9 @@ class FleetLinkLossIT {
         alertsAshore.forEach((id, copies) -> assertEquals(1, copies.size(), id + " ashore exactly once"));
         assertEquals(Set.of("dev.kantor.fleet.events.ReeferWindowSummary"), schemaNames(FleetParts.VESSEL + ".reefer-summaries"),
                 "every schema id on the shore's summaries names the summary's schema in the shore registry");
-        assertEquals(Set.of("dev.kantor.fleet.events.ColdChainAlert"), schemaNames(FleetParts.VESSEL + ".reefer-alerts"));
+        // A run's devices may keep every cold chain (no alert at all): then the shore's alerts topic has no id to check.
+        assertEquals(alertsAshore.isEmpty() ? Set.of() : Set.of("dev.kantor.fleet.events.ColdChainAlert"),
+                schemaNames(FleetParts.VESSEL + ".reefer-alerts"));
 
         // The analytics, on either instance, as the vessel's own data says.
         Map<String, ReeferWindowSummary> latest = new TreeMap<>();
