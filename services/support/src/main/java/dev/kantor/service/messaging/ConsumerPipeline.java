@@ -9,6 +9,7 @@ import org.eclipse.microprofile.reactive.messaging.Message;
 import org.jboss.logging.Logger;
 
 import dev.kantor.service.config.Backoff;
+import dev.kantor.service.persistence.Transactions;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -36,6 +37,7 @@ public final class ConsumerPipeline<T, R> {
     private final String group;
     private final RecordHandler<T, R> handler;
     private final MutinyEmitter<byte[]> deadLetters;
+    private final Transactions transactions;
     private final Backoff backoff;
     private final MeterRegistry metrics;
     private final Counter decoded;
@@ -43,7 +45,8 @@ public final class ConsumerPipeline<T, R> {
     private final DistributionSummary batchSize;
 
     ConsumerPipeline(String channel, String group, RecordHandler<T, R> handler, MutinyEmitter<byte[]> deadLetters,
-            Backoff backoff, MeterRegistry metrics) {
+            Transactions transactions, Backoff backoff, MeterRegistry metrics) {
+        this.transactions = transactions;
         this.channel = channel;
         this.group = group;
         this.handler = handler;
@@ -116,9 +119,9 @@ public final class ConsumerPipeline<T, R> {
 
     /** The handler's transaction; a {@link NotYetException} waits for what it names and decides again at once. */
     private Uni<R> apply(MessageContext context, DecodedBatch<T> batch) {
-        return Uni.createFrom().deferred(() -> context.transaction(() -> handler.apply(batch))
+        return Uni.createFrom().deferred(() -> context.transaction(transactions, () -> handler.apply(batch))
                         .onFailure(NotYetException.class).recoverWithUni(notYet -> ((NotYetException) notYet).until()
-                                .chain(() -> context.transaction(() -> handler.apply(batch.afterWait())))))
+                                .chain(() -> context.transaction(transactions, () -> handler.apply(batch.afterWait())))))
                 .onFailure().invoke(e -> retrying("database", e))
                 .onFailure().retry().withBackOff(backoff.initial(), backoff.max()).indefinitely()
                 .invoke(() -> decoded.increment(batch.events().size()));

@@ -1,5 +1,7 @@
 package dev.kantor.service.messaging;
 
+import dev.kantor.service.persistence.Transactions;
+
 import org.eclipse.microprofile.config.Config;
 
 import dev.kantor.service.config.Backoff;
@@ -33,9 +35,15 @@ public class ConsumerPipelines {
      * named in dead letters is the channel's {@code group.id} (the connector's default: the application name).
      */
     public <T, R> ConsumerPipeline<T, R> create(String channel, RecordHandler<T, R> handler, MutinyEmitter<byte[]> deadLetters) {
+        return create(channel, handler, deadLetters, Transactions.PANACHE);
+    }
+
+    /** A pipeline whose batch transaction is opened by {@code transactions} (e.g. {@link dev.kantor.service.persistence.SqlTransactions}). */
+    public <T, R> ConsumerPipeline<T, R> create(String channel, RecordHandler<T, R> handler, MutinyEmitter<byte[]> deadLetters,
+            Transactions transactions) {
         String group = config.getOptionalValue("mp.messaging.incoming." + channel + ".group.id", String.class)
                 .orElseGet(() -> config.getValue("quarkus.application.name", String.class));
-        return new ConsumerPipeline<>(channel, group, handler, deadLetters, backoff, metrics);
+        return new ConsumerPipeline<>(channel, group, handler, deadLetters, transactions, backoff, metrics);
     }
 
     /** Decodes records through the registry the connector is configured with. */

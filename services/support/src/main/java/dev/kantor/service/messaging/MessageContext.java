@@ -4,7 +4,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.Executor;
 import java.util.function.Supplier;
 
-import io.quarkus.hibernate.reactive.panache.Panache;
+import dev.kantor.service.persistence.Transactions;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
@@ -47,8 +47,13 @@ public final class MessageContext {
         return Uni.createFrom().completionStage(() -> context.executeBlocking(work, false).toCompletionStage());
     }
 
-    /** One database transaction on this context; a failure is the caller's to handle. */
+    /** One Panache database transaction on this context; a failure is the caller's to handle. */
     public <T> Uni<T> transaction(Supplier<Uni<T>> work) {
-        return Uni.createFrom().deferred(() -> Panache.withTransaction(work)).runSubscriptionOn(executor);
+        return transaction(Transactions.PANACHE, work);
+    }
+
+    /** One database transaction, opened as {@code transactions} opens it, on this context. */
+    public <T> Uni<T> transaction(Transactions transactions, Supplier<Uni<T>> work) {
+        return Uni.createFrom().deferred(() -> transactions.inTransaction(work)).runSubscriptionOn(executor);
     }
 }

@@ -74,6 +74,32 @@ public final class BulkInsert {
     }
 
     private Uni<Void> unnest(Mutiny.Session session) {
+        var query = session.createNativeQuery(unnestSql("?"));
+        List<String[]> columnValues = columnArrays();
+        for (int column = 0; column < columnValues.size(); column++) {
+            query.setParameter(column + 1, columnValues.get(column));
+        }
+        return query.executeUpdate().replaceWithVoid();
+    }
+
+    /**
+     * The same rows on the SQL client's connection ({@link SqlTransactions}): one statement, one array parameter per
+     * column. Only for typed inserts.
+     */
+    public Uni<Void> execute(io.vertx.mutiny.sqlclient.SqlConnection connection) {
+        if (types == null) {
+            throw new IllegalStateException(table + ": only a typed BulkInsert runs on the SQL client");
+        }
+        if (rows.isEmpty()) {
+            return Uni.createFrom().voidItem();
+        }
+        io.vertx.mutiny.sqlclient.Tuple parameters = io.vertx.mutiny.sqlclient.Tuple.tuple();
+        columnArrays().forEach(parameters::addArrayOfString);
+        return connection.preparedQuery(unnestSql("$")).execute(parameters).replaceWithVoid();
+    }
+
+    /** {@code insert ... select cast(...) from unnest(...)}, its parameters written {@code marker}1, {@code marker}2... */
+    private String unnestSql(String marker) {
         StringBuilder sql = new StringBuilder("insert into ").append(table).append(" (").append(String.join(", ", columns))
                 .append(") select ");
         for (int column = 0; column < columns.size(); column++) {
@@ -81,7 +107,7 @@ public final class BulkInsert {
         }
         sql.append(" from unnest(");
         for (int column = 0; column < columns.size(); column++) {
-            sql.append(column == 0 ? "" : ", ").append("cast(?").append(column + 1).append(" as text[])");
+            sql.append(column == 0 ? "" : ", ").append("cast(").append(marker).append(column + 1).append(" as text[])");
         }
         sql.append(") as u(");
         for (int column = 0; column < columns.size(); column++) {
@@ -91,15 +117,20 @@ public final class BulkInsert {
         if (onConflict != null) {
             sql.append(' ').append(onConflict);
         }
-        var query = session.createNativeQuery(sql.toString());
+        return sql.toString();
+    }
+
+    /** The rows as one text array per column. */
+    private List<String[]> columnArrays() {
+        List<String[]> arrays = new ArrayList<>(columns.size());
         for (int column = 0; column < columns.size(); column++) {
             String[] values = new String[rows.size()];
             for (int row = 0; row < values.length; row++) {
                 values[row] = text(rows.get(row)[column]);
             }
-            query.setParameter(column + 1, values);
+            arrays.add(values);
         }
-        return query.executeUpdate().replaceWithVoid();
+        return arrays;
     }
 
     /** A value in PostgreSQL's text input format for its column type. */

@@ -173,6 +173,22 @@ class ConsumerPipelineTest {
         assertEquals(0, count("acked:" + id));
     }
 
+    @Test
+    void aSqlClientTransactionCommitsItsRowsOnceAndRollsBackAFailedAttempt() throws Exception {
+        double retries = metrics.counter("kantor.consumer.retries", "channel", "sql-ledger-in", "stage", "database").count();
+        faults.sqlDatabase.set(2);
+        String id = id();
+        long offset = OFFSETS.incrementAndGet();
+        ConsumerRecord<String, byte[]> record = new ConsumerRecord<>("sql-ledger-in", 0, offset, id,
+                (id + "|acc-7|4.25").getBytes(StandardCharsets.UTF_8));
+        connector.source("sql-ledger-in").send(Message.of(record.value(),
+                Metadata.of(new IncomingKafkaRecordMetadata<>(record, "sql-ledger-in")), () -> ack(id), failure -> nack(id, failure)));
+        awaitJournal("acked:" + id);
+        assertEquals(2, count("sql-database-failed"));
+        assertEquals(1, rows(id), "the failed attempts' rows were rolled back (a committed one would fail every retry on its key)");
+        assertEquals(retries + 2, metrics.counter("kantor.consumer.retries", "channel", "sql-ledger-in", "stage", "database").count());
+    }
+
     // --- helpers ---
 
     private long send(String id, String value) {

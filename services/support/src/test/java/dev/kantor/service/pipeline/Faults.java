@@ -12,6 +12,7 @@ public class Faults {
 
     final AtomicInteger registry = new AtomicInteger();
     final AtomicInteger database = new AtomicInteger();
+    final AtomicInteger sqlDatabase = new AtomicInteger();
     final AtomicInteger publish = new AtomicInteger();
     final AtomicInteger deadLetter = new AtomicInteger();
     final Queue<String> journal = new ConcurrentLinkedQueue<>();
@@ -23,6 +24,7 @@ public class Faults {
     void reset() {
         registry.set(0);
         database.set(0);
+        sqlDatabase.set(0);
         publish.set(0);
         deadLetter.set(0);
     }

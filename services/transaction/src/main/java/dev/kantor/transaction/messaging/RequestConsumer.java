@@ -19,6 +19,7 @@ import dev.kantor.service.messaging.Poison;
 import dev.kantor.service.messaging.PoisonRecordException;
 import dev.kantor.service.messaging.RecordHandler;
 import dev.kantor.service.messaging.SourceRecord;
+import dev.kantor.service.persistence.SqlTransactions;
 import dev.kantor.transaction.config.TransactionConfig;
 import dev.kantor.transaction.persistence.AccountViewBehindException;
 import dev.kantor.transaction.persistence.Step;
@@ -47,7 +48,7 @@ public class RequestConsumer implements RecordHandler<TransactionRequested, List
     private final Map<String, Counter> counters = new HashMap<>();
 
     RequestConsumer(ConsumerPipelines pipelines, DeadLetters deadLetters, TransactionLedger ledger, OutcomePublisher outcomes,
-            MeterRegistry metrics, TransactionConfig config, AccountViewFence fence) {
+            MeterRegistry metrics, TransactionConfig config, AccountViewFence fence, SqlTransactions transactions) {
         this.pipelines = pipelines;
         this.ledger = ledger;
         this.outcomes = outcomes;
@@ -56,7 +57,7 @@ public class RequestConsumer implements RecordHandler<TransactionRequested, List
         for (String outcome : List.of("approved", "rejected", "redelivered", "duplicate")) {
             counters.put(outcome, metrics.counter("kantor.transaction.records", "outcome", outcome));
         }
-        this.pipeline = pipelines.create("transaction-requests", this, deadLetters.emitter());
+        this.pipeline = pipelines.create("transaction-requests", this, deadLetters.emitter(), transactions);
     }
 
     @Incoming("transaction-requests")

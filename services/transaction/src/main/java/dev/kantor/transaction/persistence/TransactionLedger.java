@@ -29,16 +29,19 @@ import dev.kantor.transaction.domain.Rate;
 import dev.kantor.transaction.domain.Quote;
 import dev.kantor.transaction.domain.Request;
 import dev.kantor.transaction.domain.TransactionRules;
-import org.hibernate.FlushMode;
 
-import io.quarkus.hibernate.reactive.panache.Panache;
+import dev.kantor.service.persistence.SqlTransactions;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.RowSet;
+import io.vertx.mutiny.sqlclient.SqlConnection;
+import io.vertx.mutiny.sqlclient.Tuple;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 
 /**
  * Step 1 of the money path, for a batch of requests inside one database transaction: technical de-duplication by
  * event id, functional de-duplication by transaction id, the rules, the balance changes and ledger entries, and the
- * stored outcome. It must run inside {@code Panache.withTransaction}; it publishes nothing.
+ * stored outcome. It must run inside a {@link SqlTransactions} transaction; it publishes nothing.
  */
 @ApplicationScoped
 public class TransactionLedger {
@@ -50,10 +53,12 @@ public class TransactionLedger {
     private final Clock clock;
 
     private final String schema;
+    private final Statements statements;
 
     TransactionLedger(TransactionConfig config, dev.kantor.service.config.Market market,
             @org.eclipse.microprofile.config.inject.ConfigProperty(name = "quarkus.hibernate-orm.database.default-schema") String schema) {
         this.schema = schema;
+        this.statements = Statements.in(schema);
         this.rules = new TransactionRules(market.currencies(), config.maxRateAge());
         this.clock = Clock.systemUTC();
     }
@@ -66,12 +71,14 @@ public class TransactionLedger {
     }
 
     /**
-     * Decides and applies a batch in order, with a fixed number of statements whatever its size. First the batch's
-     * accounts are locked, in a fixed order: whoever else holds requests for them (another consumer, because a
-     * non-Java producer or a grown topic put an account on several partitions; a zombie instance in another group)
-     * waits, and reads what this batch committed. Then what was processed, what is stored, the balances and the rates
-     * are read once; the new rows go in one multi-row INSERT per table and the balances in one upsert of deltas.
-     * Later requests of the batch see the effects of earlier ones.
+     * Decides and applies a batch in order, with a fixed number of statements whatever its size, on the connection of
+     * the batch's transaction ({@link SqlTransactions}). First the batch's accounts are locked, in a fixed order:
+     * whoever else holds requests for them (another consumer, because a non-Java producer or a grown topic put an
+     * account on several partitions; a zombie instance in another group) waits, and reads what this batch committed.
+     * Then what was processed, what is stored, the balances and the rates are read once; the new rows go in one
+     * INSERT per table and the balances in one upsert of deltas. Later requests of the batch see the effects of
+     * earlier ones. The reads are pipelined behind the lock, the writes together: two round trips to PostgreSQL for
+     * the batch's statements, where waiting for each one took ten.
      *
      * @param accountsComplete whether this service's accounts view is known to hold every account opened before these
      *        requests were polled; if not, a request for an account the view lacks fails the batch with
@@ -89,48 +96,55 @@ public class TransactionLedger {
             transactionIds.add(incoming.request().getTransactionId());
             accountIds.add(incoming.request().getAccountId());
         }
-        // Everything is read read-only, and the session never flushes: the batch writes its rows itself (BulkInsert).
-        // Left in AUTO mode, Hibernate flushed the whole persistence context before each of the nine statements.
-        return Panache.getSession().invoke(session -> session.setDefaultReadOnly(true).setFlushMode(FlushMode.MANUAL))
-                .chain(session -> lockAccounts(session, accountIds)
-                .chain(accounts -> rows(session, ProcessedEvent.class, "processed_event", "event_id", eventIds)
-                .chain(processed -> rows(session, StoredOutcome.class, "stored_outcome", "transaction_id", transactionIds)
-                .chain(outcomes -> rows(session, Balance.class, "balance", "account_id", accountIds)
-                .chain(balances -> LatestRate.<LatestRate>listAll()
-                .chain(rates -> {
-                    BatchState state = new BatchState(processed, outcomes, accounts, balances, rates, clock.instant(),
-                            accountsComplete);
-                    List<Step<S>> steps = new ArrayList<>(batch.size());
-                    for (Incoming<S> incoming : batch) {
-                        steps.add(state.handle(incoming));
-                    }
-                    return state.write(session).replaceWith(steps);
-                }))))));
+        SqlConnection connection = SqlTransactions.connection();
+        // PostgreSQL runs a connection's statements in the order they were sent, so the reads sent right behind the
+        // lock still run after it is granted, and see what the batch that held it committed.
+        Uni<RowSet<Row>> locked = connection.preparedQuery(statements.lockAccounts).execute(Tuple.of(keys(accountIds)));
+        Uni<RowSet<Row>> processed = connection.preparedQuery(statements.processed).execute(Tuple.of(keys(eventIds)));
+        Uni<RowSet<Row>> outcomes = connection.preparedQuery(statements.outcomes).execute(Tuple.of(keys(transactionIds)));
+        Uni<RowSet<Row>> balances = connection.preparedQuery(statements.balances).execute(Tuple.of(keys(accountIds)));
+        Uni<RowSet<Row>> rates = connection.preparedQuery(statements.rates).execute();
+        return Uni.combine().all().unis(locked, processed, outcomes, balances, rates).asTuple().chain(read -> {
+            BatchState state = new BatchState(read.getItem1(), read.getItem2(), read.getItem3(), read.getItem4(),
+                    read.getItem5(), clock.instant(), accountsComplete);
+            List<Step<S>> steps = new ArrayList<>(batch.size());
+            for (Incoming<S> incoming : batch) {
+                steps.add(state.handle(incoming));
+            }
+            return state.write(connection).replaceWith(steps);
+        });
+    }
+
+    private static String[] keys(java.util.Collection<String> keys) {
+        return keys.toArray(String[]::new);
     }
 
     /**
-     * The rows whose key is one of {@code keys}, with the keys as one array parameter: the same statement for every
-     * batch, where an IN list would be a new statement (and hundreds of bound parameters) for every batch size. A join
-     * with the unnested keys, not {@code key = any(keys)}: where the planner still chooses to scan the table (small or
+     * The ledger's statements, written once. Keys go as one array parameter: the same statement for every batch,
+     * where an IN list would be a new statement (and hundreds of bound parameters) for every batch size. A join with
+     * the unnested keys, not {@code key = any(keys)}: where the planner still chooses to scan the table (small or
      * never analyzed), the join hashes the keys once, where {@code any} compared every row with every key.
      */
-    private <T> Uni<List<T>> rows(org.hibernate.reactive.mutiny.Mutiny.Session session, Class<T> entity, String table,
-            String key, Set<String> keys) {
-        return session.createNativeQuery("select t.* from " + schema + "." + table + " t join unnest(cast(?1 as text[])) k(key) on t."
-                        + key + " = k.key", entity)
-                .setParameter(1, keys.toArray(String[]::new)).getResultList();
-    }
+    private record Statements(String lockAccounts, String processed, String outcomes, String balances, String rates,
+            String addToBalances) {
 
-    /**
-     * The batch's known accounts, each row locked until the transaction ends. Locked in account order, so that two
-     * batches sharing accounts wait for each other instead of deadlocking; every read after this sees what the other
-     * committed (read committed takes a new snapshot per statement). An account not yet in the view has nothing to
-     * lock, and nothing to move: its requests are rejected or wait for the view.
-     */
-    private Uni<List<AccountView>> lockAccounts(org.hibernate.reactive.mutiny.Mutiny.Session session, Set<String> keys) {
-        return session.createNativeQuery("select t.* from " + schema + ".account_view t join unnest(cast(?1 as text[])) k(key)"
-                        + " on t.account_id = k.key order by t.account_id for update of t", AccountView.class)
-                .setParameter(1, keys.toArray(String[]::new)).getResultList();
+        static Statements in(String schema) {
+            String keys = " join unnest(cast($1 as text[])) k(key) on t.";
+            return new Statements(
+                    // Locked in account order, so that two batches sharing accounts wait for each other instead of
+                    // deadlocking. An account not yet in the view has nothing to lock, and nothing to move.
+                    "select t.account_id from " + schema + ".account_view t" + keys + "account_id = k.key"
+                            + " order by t.account_id for update of t",
+                    "select t.event_id, t.transaction_id, t.disposition from " + schema + ".processed_event t" + keys
+                            + "event_id = k.key",
+                    "select t.transaction_id, t.event_id, t.request_event_id, t.account_id, t.event_type, t.payload,"
+                            + " t.created_at from " + schema + ".stored_outcome t" + keys + "transaction_id = k.key",
+                    "select t.account_id, t.currency, t.amount from " + schema + ".balance t" + keys + "account_id = k.key",
+                    "select pair, rate, quoted_at from " + schema + ".latest_rate",
+                    "update " + schema + ".balance b set amount = b.amount + cast(u.delta as numeric)"
+                            + " from unnest(cast($1 as text[]), cast($2 as text[]), cast($3 as text[])) as u(account_id, currency, delta)"
+                            + " where b.account_id = u.account_id and b.currency = cast(u.currency as char(3))");
+        }
     }
 
     /** The batch's view of the database, updated in memory as each request is decided; new rows are collected. */
@@ -148,17 +162,43 @@ public class TransactionLedger {
         final Instant now;
         final boolean accountsComplete;
 
-        BatchState(List<ProcessedEvent> processed, List<StoredOutcome> outcomes, List<AccountView> accounts,
-                List<Balance> balances, List<LatestRate> rates, Instant now, boolean accountsComplete) {
-            processed.forEach(p -> this.processed.put(p.eventId, p));
-            outcomes.forEach(o -> this.outcomes.put(o.transactionId, o));
-            accounts.forEach(a -> this.accounts.add(a.accountId));
-            balances.forEach(b -> {
-                this.balances.put(new Balance.Key(b.accountId, b.currency), b);
-                before.put(new Balance.Key(b.accountId, b.currency), b.amount);
-            });
+        BatchState(RowSet<Row> accounts, RowSet<Row> processed, RowSet<Row> outcomes, RowSet<Row> balances,
+                RowSet<Row> rates, Instant now, boolean accountsComplete) {
+            for (Row row : accounts) {
+                this.accounts.add(row.getString(0));
+            }
+            for (Row row : processed) {
+                ProcessedEvent p = new ProcessedEvent();
+                p.eventId = row.getString(0);
+                p.transactionId = row.getString(1);
+                p.disposition = ProcessedEvent.Disposition.valueOf(row.getString(2));
+                this.processed.put(p.eventId, p);
+            }
+            for (Row row : outcomes) {
+                StoredOutcome o = new StoredOutcome();
+                o.transactionId = row.getString(0);
+                o.eventId = row.getString(1);
+                o.requestEventId = row.getString(2);
+                o.accountId = row.getString(3);
+                o.eventType = row.getString(4);
+                o.payload = row.getBuffer(5).getBytes();
+                o.createdAt = row.getOffsetDateTime(6).toInstant();
+                this.outcomes.put(o.transactionId, o);
+            }
+            for (Row row : balances) {
+                Balance b = new Balance();
+                b.accountId = row.getString(0);
+                b.currency = row.getString(1);
+                b.amount = row.getBigDecimal(2);
+                Balance.Key key = new Balance.Key(b.accountId, b.currency);
+                this.balances.put(key, b);
+                before.put(key, b.amount);
+            }
+            for (Row row : rates) {
+                String pair = row.getString(0);
+                this.rates.put(pair, new Rate(pair, row.getBigDecimal(1), row.getOffsetDateTime(2).toInstant()));
+            }
             this.accountsComplete = accountsComplete;
-            rates.forEach(r -> this.rates.put(r.pair, new Rate(r.pair, r.rate, r.quotedAt)));
             this.now = now;
         }
 
@@ -271,7 +311,7 @@ public class TransactionLedger {
         }
 
         /** Every row of the batch in one multi-row statement per table (the balances as one upsert). */
-        Uni<Void> write(org.hibernate.reactive.mutiny.Mutiny.Session session) {
+        Uni<Void> write(SqlConnection connection) {
             BulkInsert processedRows = BulkInsert.typed(schema + ".processed_event",
                     List.of("event_id", "transaction_id", "disposition", "processed_at"),
                     List.of("varchar", "varchar", "varchar", "timestamptz"), null);
@@ -310,29 +350,24 @@ public class TransactionLedger {
                     deltas.add(b.amount.subtract(read).toPlainString());
                 }
             }
-            return processedRows.execute(session)
-                    .chain(() -> outcomeRows.execute(session))
-                    .chain(() -> ledgerRows.execute(session))
-                    .chain(() -> newBalances.execute(session))
-                    .chain(() -> addToBalances(session, accountIds, currencies, deltas));
+            // Sent together, pipelined; a failing one (the CHECK refusing a balance) fails the batch, and the
+            // transaction rolls back.
+            return Uni.join().all(processedRows.execute(connection), outcomeRows.execute(connection),
+                    ledgerRows.execute(connection), newBalances.execute(connection),
+                    addToBalances(connection, accountIds, currencies, deltas)).andCollectFailures().replaceWithVoid();
         }
 
         /** One statement for every existing balance the batch changed; each must exist (the batch read it, under lock). */
-        private Uni<Void> addToBalances(org.hibernate.reactive.mutiny.Mutiny.Session session, List<String> accountIds,
-                List<String> currencies, List<String> deltas) {
+        private Uni<Void> addToBalances(SqlConnection connection, List<String> accountIds, List<String> currencies,
+                List<String> deltas) {
             if (accountIds.isEmpty()) {
                 return Uni.createFrom().voidItem();
             }
-            return session.createNativeQuery("update " + schema + ".balance b set amount = b.amount + cast(u.delta as numeric)"
-                            + " from unnest(cast(?1 as text[]), cast(?2 as text[]), cast(?3 as text[])) as u(account_id, currency, delta)"
-                            + " where b.account_id = u.account_id and b.currency = cast(u.currency as char(3))")
-                    .setParameter(1, accountIds.toArray(String[]::new))
-                    .setParameter(2, currencies.toArray(String[]::new))
-                    .setParameter(3, deltas.toArray(String[]::new))
-                    .executeUpdate()
+            return connection.preparedQuery(statements.addToBalances)
+                    .execute(Tuple.of(keys(accountIds), keys(currencies), keys(deltas)))
                     .invoke(updated -> {
-                        if (updated != accountIds.size()) {
-                            throw new IllegalStateException("updated " + updated + " balances of " + accountIds.size());
+                        if (updated.rowCount() != accountIds.size()) {
+                            throw new IllegalStateException("updated " + updated.rowCount() + " balances of " + accountIds.size());
                         }
                     })
                     .replaceWithVoid();
