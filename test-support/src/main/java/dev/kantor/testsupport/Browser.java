@@ -101,6 +101,71 @@ public final class Browser implements AutoCloseable {
         return last[0];
     }
 
+    /** A real double click (two presses of the mouse button at the element, as the W3C actions API performs them). */
+    public void doubleClick(String css) {
+        Map<String, Object> origin = Map.of(ELEMENT, element(css));
+        List<Map<String, Object>> actions = List.of(
+                Map.of("type", "pointerMove", "duration", 0, "origin", origin, "x", 0, "y", 0),
+                Map.of("type", "pointerDown", "button", 0), Map.of("type", "pointerUp", "button", 0),
+                Map.of("type", "pointerDown", "button", 0), Map.of("type", "pointerUp", "button", 0));
+        call("POST", session.resolve("actions"), Map.of("actions", List.of(Map.of("type", "pointer", "id", "mouse",
+                "parameters", Map.of("pointerType", "mouse"), "actions", actions))));
+        call("DELETE", session.resolve("actions"), null);
+    }
+
+    /** Runs JavaScript in the page (its arguments as {@code arguments[i]}) and answers what it returns, as JSON. */
+    public JsonNode script(String javascript, Object... arguments) {
+        return call("POST", session.resolve("execute/sync"), Map.of("script", javascript, "args", List.of(arguments))).path("value");
+    }
+
+    /** Waits until a script answers true. */
+    public void awaitScript(String javascript, Duration timeout) {
+        org.awaitility.Awaitility.await().atMost(timeout).pollInterval(Duration.ofMillis(100)).ignoreExceptions()
+                .until(() -> script(javascript).asBoolean());
+    }
+
+    /** An attribute of an element, or null without it. */
+    public String attribute(String css, String name) {
+        JsonNode value = call("GET", session.resolve("element/" + element(css) + "/attribute/" + name), null).path("value");
+        return value.isNull() || value.isMissingNode() ? null : value.asText();
+    }
+
+    /** Reloads the page, as the browser's reload button does. */
+    public void reload() {
+        call("POST", session.resolve("refresh"), Map.of());
+    }
+
+    /** Sets the window's size (headless Chromium keeps a window at least 500 px wide: see {@link #viewport}). */
+    public void resize(int width, int height) {
+        call("POST", session.resolve("window/rect"), Map.of("width", width, "height", height));
+    }
+
+    /**
+     * Makes the page's viewport exactly this size, as a phone's would be (Chromium's device metrics override through
+     * ChromeDriver's DevTools bridge): a headless window does not get narrower than 500 px.
+     */
+    public void viewport(int width, int height) {
+        cdp("Emulation.setDeviceMetricsOverride", Map.of("width", width, "height", height, "deviceScaleFactor", 1, "mobile", false));
+        // As on a phone, whose scrollbars float over the page rather than take 15 px of it.
+        cdp("Emulation.setScrollbarsHidden", Map.of("hidden", true));
+    }
+
+    /** Saves a PNG of the whole page (as tall as its content, at the viewport's width) to a file. */
+    public Path screenshot(Path file) {
+        try {
+            String png = cdp("Page.captureScreenshot", Map.of("format", "png", "captureBeyondViewport", true)).path("data").asText();
+            Files.createDirectories(file.toAbsolutePath().getParent());
+            Files.write(file, java.util.Base64.getDecoder().decode(png));
+            return file;
+        } catch (IOException e) {
+            throw new IllegalStateException("could not save " + file, e);
+        }
+    }
+
+    private JsonNode cdp(String command, Map<String, Object> parameters) {
+        return call("POST", session.resolve("goog/cdp/execute"), Map.of("cmd", command, "params", parameters)).path("value");
+    }
+
     private String element(String css) {
         return call("POST", session.resolve("element"), Map.of("using", "css selector", "value", css)).path("value").path(ELEMENT).asText();
     }

@@ -75,6 +75,12 @@ public final class GatewayClient {
         return accepted.get();
     }
 
+    /** A POST of a JSON body with an Idempotency-Key, answered with the expected status. */
+    public JsonNode post(String path, Map<String, ?> body, String idempotencyKey, int expected) {
+        return send(request(path).header("Idempotency-Key", idempotencyKey).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(write(body))), expected);
+    }
+
     public JsonNode postRaw(String path, String body, int expected) {
         return send(request(path).header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)), expected);
     }

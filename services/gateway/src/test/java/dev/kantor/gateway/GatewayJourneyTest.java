@@ -11,6 +11,7 @@ import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -219,6 +220,9 @@ class GatewayJourneyTest {
                 {Map.of("accountId", account, "kind", "DEPOSIT", "amount", "-1.00", "currency", "EUR"), "amount"},
                 {Map.of("accountId", account, "kind", "DEPOSIT", "amount", "1.001", "currency", "EUR"), "amount"},
                 {Map.of("accountId", account, "kind", "DEPOSIT", "amount", "ten", "currency", "EUR"), "amount"},
+                {Map.of("accountId", account, "kind", "DEPOSIT", "amount", "1e3", "currency", "EUR"), "amount"},
+                {Map.of("accountId", account, "kind", "DEPOSIT", "amount", " 5 ", "currency", "EUR"), "amount"},
+                {Map.of("accountId", account, "kind", "DEPOSIT", "amount", "1,50", "currency", "EUR"), "amount"},
                 {Map.of("accountId", account, "kind", "DEPOSIT", "currency", "EUR"), "amount"},
                 {Map.of("accountId", account, "kind", "DEPOSIT", "amount", "1.00", "currency", "XYZ"), "currency"},
                 {Map.of("accountId", account, "kind", "EXCHANGE", "amount", "1.00", "currency", "EUR", "targetCurrency", "EUR"), "targetCurrency"},
@@ -370,36 +374,271 @@ class GatewayJourneyTest {
         String name = "Browser " + UUID.randomUUID().toString().substring(0, 8);
         try (Browser browser = Browser.start()) {
             browser.open(base.toString());
-            browser.select("#user", "carol");
-            browser.click("#signin-button");
-            browser.awaitText("#who", "carol"::equals, WAIT);
+            signIn(browser, "page-" + UUID.randomUUID().toString().substring(0, 8));
+
+            // An opening's error is said in the accounts section, at its field, not under "Move money".
+            browser.type("#open-name", " ");
+            browser.click("#open-button");
+            browser.awaitText("#open-name-error", text -> text.startsWith("The name is required"), WAIT);
+            assertEquals("true", browser.attribute("#open-name", "aria-invalid"));
+            assertEquals("", browser.text("#tx-status"), "nothing said under Move money");
 
             browser.select("#open-currency", "EUR");
             browser.type("#open-name", name);
             browser.click("#open-button");
-            browser.awaitText("#accounts", text -> text.contains(name) && text.contains("OPEN") && !text.contains("OPENING"), WAIT);
-            browser.awaitText("#tx-account", text -> text.contains(name), WAIT);
+            browser.awaitScript("return document.getElementById('open-name-error').textContent === ''"
+                    + " && !document.getElementById('open-name').hasAttribute('aria-invalid')", WAIT);
+            String account = openedAccount(browser, name);
 
             String valueBefore = browser.text("#valuation");
             browser.select("#tx-kind", "DEPOSIT");
             browser.type("#tx-amount", "25.00");
             browser.select("#tx-currency", "EUR");
             browser.click("#tx-button");
-            browser.awaitText("#outcomes", text -> text.contains("25.00 EUR") && text.contains("APPROVED"), WAIT);
+            browser.awaitText("#outcomes", text -> text.contains("25.00 EUR") && text.contains("Approved"), WAIT);
             browser.awaitText("#valuation", text -> !text.equals(valueBefore) && text.endsWith("EUR"), WAIT);
+            // The account's own balance, from its latest approved transaction.
+            browser.awaitText("#account-" + account, text -> text.contains(" EUR"), WAIT);
 
             browser.select("#tx-kind", "EXCHANGE");
             browser.type("#tx-amount", "10.00");
             browser.select("#tx-target", "USD");
             browser.click("#tx-button");
-            browser.awaitText("#outcomes", text -> text.contains("10.00 EUR → 10.85 USD"), WAIT);
+            browser.awaitText("#outcomes", text -> text.contains("10.00 EUR → 10.85 USD") && text.contains("at 1.085"), WAIT);
             browser.awaitText("#balances", text -> text.contains("USD"), WAIT);
 
+            // Errors at their field, in the API's words, cleared by the next submission.
+            browser.select("#tx-kind", "DEPOSIT");
             browser.type("#tx-amount", "1.001");
             browser.click("#tx-button");
-            browser.awaitText("#tx-error", text -> text.contains("decimals"), WAIT);
-            browser.awaitText("#rates", text -> text.contains("EUR/USD"), WAIT);
+            browser.awaitText("#tx-amount-error", text -> text.contains("more than the 2 decimals of EUR"), WAIT);
+            assertEquals("true", browser.attribute("#tx-amount", "aria-invalid"));
+            assertEquals("polite", browser.attribute("#tx-status", "aria-live"));
+            browser.type("#tx-amount", "1,000.00");
+            browser.click("#tx-button");
+            browser.awaitText("#tx-amount-error", text -> text.contains("without thousands separators"), WAIT);
+            // A rejection says why in words, not as the reason's enum.
+            browser.select("#tx-kind", "WITHDRAWAL");
+            browser.type("#tx-amount", "5000");
+            browser.click("#tx-button");
+            browser.awaitScript("return document.getElementById('tx-amount-error').textContent === ''"
+                    + " && !document.getElementById('tx-amount').hasAttribute('aria-invalid')", WAIT);
+            String rejected = browser.awaitText("#outcomes tr.REJECTED", text -> text.contains("Rejected"), WAIT);
+            assertFalse(rejected.contains("INSUFFICIENT_FUNDS"), rejected);
+            assertTrue(rejected.contains("5000.00 EUR"), rejected);
+
+            browser.awaitText("#rates", text -> text.contains("EUR/USD") && text.contains("1.0850"), WAIT);
+            assertTrue(browser.present("#outcomes tr[data-status='APPROVED'] td[data-label='Time']"), "outcome rows show their time");
+            assertEquals(name, browser.text("#outcomes tr[data-status='APPROVED'] td[data-label='Account']"), "and their account");
+            screenshots(browser, "journey");
         }
+    }
+
+    /**
+     * A double click on Send is one request (the button is disabled while it is in flight), the amount is cleared
+     * once it is accepted, and sending the same form again after an answer that never arrived reuses its
+     * Idempotency-Key: the gateway takes it as the same transaction. "25,50" is read as 25.50.
+     */
+    @Test
+    void aDoubleClickOnSendMovesMoneyOnceAndARetryIsTheSameRequest() {
+        String user = "double-" + UUID.randomUUID().toString().substring(0, 8);
+        GatewayClient api = GatewayClient.signIn(base, user);
+        try (Browser browser = Browser.start(); KafkaTestClient.Tail requests = kafka.tail("transaction-requests")) {
+            browser.viewport(1280, 900);
+            browser.open(base.toString());
+            signIn(browser, user);
+            browser.type("#open-name", "Double");
+            browser.click("#open-button");
+            String account = openedAccount(browser, "Double");
+
+            browser.select("#tx-kind", "DEPOSIT");
+            browser.select("#tx-currency", "EUR");
+            browser.type("#tx-amount", "25,50");
+            browser.doubleClick("#tx-button");
+            browser.awaitText("#outcomes", text -> text.contains("25.50 EUR") && text.contains("Approved"), WAIT);
+            assertEquals("", browser.script("return document.getElementById('tx-amount').value;").asText(), "the amount is cleared");
+            await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(10)).until(() ->
+                    requests.seen(TransactionRequested.class, r -> r.getAccountId().equals(account)).size() == 1);
+            JsonNode approved = api.get("/api/transactions?accountId=" + account, 200);
+            assertEquals(1, approved.get("total").asInt(), approved.toString());
+            assertEquals("APPROVED", approved.get("items").get(0).get("status").asText());
+
+            // The first answer is lost on its way back (the request itself reached the gateway): the page says sending
+            // again is safe, and the second click sends the same key.
+            browser.script("window.sentKeys = []; const real = window.fetch; let lost = false;"
+                    + "window.fetch = async (path, init) => { const answer = await real(path, init);"
+                    + " if (path === '/api/transactions' && init.method === 'POST') { window.sentKeys.push(init.headers['Idempotency-Key']);"
+                    + "  if (!lost) { lost = true; throw new TypeError('network'); } }"
+                    + " return answer; };");
+            browser.type("#tx-amount", "3.00");
+            browser.click("#tx-button");
+            browser.awaitText("#tx-status", text -> text.contains("Sending again is safe"), WAIT);
+            assertEquals("3.00", browser.script("return document.getElementById('tx-amount').value;").asText(), "kept for the retry");
+            browser.click("#tx-button");
+            browser.awaitText("#outcomes", text -> text.contains("3.00 EUR"), WAIT);
+            JsonNode keys = browser.script("return window.sentKeys;");
+            assertEquals(2, keys.size(), keys.toString());
+            assertEquals(keys.get(0).asText(), keys.get(1).asText(), "the retry carries the same Idempotency-Key");
+            await().atMost(WAIT).until(() -> api.get("/api/transactions?status=APPROVED&accountId=" + account, 200).get("total").asInt() == 2);
+            await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(10)).until(() ->
+                    requests.seen(TransactionRequested.class, r -> r.getAccountId().equals(account)).size() == 2);
+            screenshots(browser, "double-click");
+        }
+    }
+
+    /**
+     * The history comes from GET /api/transactions (also what happened before this page was opened), a reload keeps
+     * the session and the history, and signing out ends it (a reload then stays signed out). At 390 px nothing is
+     * wider than the screen.
+     */
+    @Test
+    void theHistorySurvivesAReloadAndSigningOutEndsTheSession() {
+        String user = "history-" + UUID.randomUUID().toString().substring(0, 8);
+        GatewayClient api = GatewayClient.signIn(base, user);
+        String account = api.openAccount("EUR", "A rather long account name for a narrow phone screen");
+        List<String> ids = new ArrayList<>();
+        for (String amount : List.of("1.00", "2.00", "3.00")) {
+            ids.add(api.transact(Map.of("accountId", account, "kind", "DEPOSIT", "amount", amount, "currency", "EUR"),
+                    UUID.randomUUID().toString(), 202).get("transactionId").asText());
+        }
+        ids.add(api.transact(Map.of("accountId", account, "kind", "WITHDRAWAL", "amount", "100.00", "currency", "EUR"),
+                UUID.randomUUID().toString(), 202).get("transactionId").asText());
+        for (String id : ids) {
+            await().atMost(WAIT).until(() -> !"PENDING".equals(api.get("/api/transactions/" + id, 200).get("status").asText()));
+        }
+        try (Browser browser = Browser.start()) {
+            browser.open(base.toString());
+            signIn(browser, user);
+            for (String id : ids) {
+                browser.awaitText("#tx-" + id, text -> !text.isEmpty(), WAIT);
+            }
+            assertEquals(4, browser.script("return document.querySelectorAll('#outcomes tr').length;").asInt());
+            assertTrue(browser.text("#outcomes tr:first-child").contains("100.00 EUR"), "newest first");
+
+            browser.reload();
+            browser.awaitText("#who", user::equals, WAIT);
+            for (String id : ids) {
+                browser.awaitText("#tx-" + id, text -> !text.isEmpty(), WAIT);
+            }
+            browser.awaitText("#account-" + account, text -> text.contains("6.00 EUR"), WAIT);
+            browser.viewport(390, 844);
+            browser.awaitScript("return window.innerWidth === 390", WAIT);
+            assertNoOverflow(browser, "history");
+            screenshots(browser, "history");
+
+            browser.click("#signout-button");
+            browser.awaitScript("return !document.getElementById('signin').hidden && document.getElementById('app').hidden", WAIT);
+            assertTrue(browser.script("return sessionStorage.getItem('kantor.session') === null"
+                    + " && document.querySelectorAll('#outcomes tr').length === 0;").asBoolean(), "nothing of the session is left");
+            browser.reload();
+            browser.awaitScript("return document.readyState === 'complete' && !document.getElementById('signin').hidden"
+                    + " && document.getElementById('app').hidden", WAIT);
+        }
+    }
+
+    @Test
+    void theHistoryIsPagedFilteredAndTheCallersOnly() {
+        GatewayClient erin = GatewayClient.signIn(base, "paged-" + UUID.randomUUID().toString().substring(0, 8));
+        GatewayClient frank = GatewayClient.signIn(base, "paged-" + UUID.randomUUID().toString().substring(0, 8));
+        String first = erin.openAccount("EUR", "First");
+        String second = erin.openAccount("USD", "Second");
+        List<String> ids = new ArrayList<>();
+        for (String[] t : new String[][] {{first, "DEPOSIT", "1.00", "EUR"}, {first, "DEPOSIT", "2.00", "EUR"},
+                {second, "DEPOSIT", "3.00", "USD"}, {first, "WITHDRAWAL", "50.00", "EUR"}, {first, "DEPOSIT", "4.00", "EUR"}}) {
+            ids.add(erin.transact(Map.of("accountId", t[0], "kind", t[1], "amount", t[2], "currency", t[3]),
+                    UUID.randomUUID().toString(), 202).get("transactionId").asText());
+        }
+        await().atMost(WAIT).until(() -> erin.get("/api/transactions?status=PENDING", 200).get("total").asInt() == 0);
+
+        List<String> all = new ArrayList<>();
+        for (int page = 0; page < 3; page++) {
+            JsonNode answer = erin.get("/api/transactions?size=2&page=" + page, 200);
+            assertEquals(5, answer.get("total").asInt(), answer.toString());
+            assertEquals(page, answer.get("page").asInt());
+            answer.get("items").forEach(item -> all.add(item.get("transactionId").asText()));
+        }
+        assertEquals(ids.reversed(), all, "every transaction once, newest first");
+        assertEquals(0, erin.get("/api/transactions?size=2&page=3", 200).get("items").size());
+
+        JsonNode ofSecond = erin.get("/api/transactions?accountId=" + second, 200);
+        assertEquals(1, ofSecond.get("total").asInt());
+        assertEquals(ids.get(2), ofSecond.get("items").get(0).get("transactionId").asText());
+        JsonNode rejected = erin.get("/api/transactions?status=REJECTED&accountId=" + first, 200);
+        assertEquals(1, rejected.get("total").asInt());
+        JsonNode refusal = rejected.get("items").get(0);
+        assertEquals(ids.get(3), refusal.get("transactionId").asText());
+        assertEquals("INSUFFICIENT_FUNDS", refusal.get("reason").asText());
+        assertFalse(refusal.get("detail").asText().isBlank(), refusal.toString());
+        assertEquals("50.00", refusal.get("amount").get("amount").asText(), "amounts are strings");
+        JsonNode approved = erin.get("/api/transactions?status=APPROVED", 200);
+        assertEquals(4, approved.get("total").asInt());
+        assertTrue(approved.get("items").get(0).get("balancesAfter").isArray(), approved.toString());
+        assertTrue(approved.get("items").get(0).get("credited").get("amount").isTextual());
+
+        // Somebody else's history is not there, even asked for by account.
+        assertEquals(0, frank.get("/api/transactions", 200).get("total").asInt());
+        assertEquals(0, frank.get("/api/transactions?accountId=" + first, 200).get("total").asInt());
+
+        for (String[] bad : new String[][] {{"page=-1", "page"}, {"page=abc", "page"}, {"size=0", "size"},
+                {"size=101", "size"}, {"size=1e2", "size"}, {"status=approved", "status"}, {"accountId=%20", "accountId"}}) {
+            JsonNode problem = erin.get("/api/transactions?" + bad[0], 400);
+            assertEquals(bad[1], problem.get("field").asText(), bad[0] + " -> " + problem);
+            assertEquals(400, problem.get("status").asInt());
+        }
+        GatewayClient.anonymous(base).get("/api/transactions", 401);
+    }
+
+    /** The same Idempotency-Key for another opening is 422 naming the key; for the same opening, the same account. */
+    @Test
+    void anOpeningsKeyReusedForAnotherOpeningIsRefused() {
+        GatewayClient grace = GatewayClient.signIn(base, "opening-" + UUID.randomUUID().toString().substring(0, 8));
+        String key = UUID.randomUUID().toString();
+        String account = grace.post("/api/accounts", Map.of("baseCurrency", "EUR", "displayName", "Once"), key, 202)
+                .get("accountId").asText();
+        assertEquals(account, grace.post("/api/accounts", Map.of("baseCurrency", "EUR", "displayName", "Once"), key, 202)
+                .get("accountId").asText());
+        JsonNode conflict = grace.post("/api/accounts", Map.of("baseCurrency", "USD", "displayName", "Once"), key, 422);
+        assertEquals("Idempotency-Key", conflict.get("field").asText(), conflict.toString());
+        assertEquals(422, conflict.get("status").asInt());
+        assertEquals("Idempotency-Key", grace.post("/api/accounts", Map.of("baseCurrency", "EUR", "displayName", "Twice"), key, 422)
+                .get("field").asText());
+    }
+
+    /** Signs in on the page as any user (the test profile's sign-in takes any name; the page offers the demo users). */
+    private static void signIn(Browser browser, String user) {
+        browser.script("const o = document.createElement('option'); o.value = o.textContent = arguments[0];"
+                + " document.getElementById('user').appendChild(o);", user);
+        browser.select("#user", user);
+        browser.click("#signin-button");
+        browser.awaitText("#who", user::equals, WAIT);
+    }
+
+    /** Waits until the account of that name is open and offered under Move money; its id. */
+    private static String openedAccount(Browser browser, String name) {
+        browser.awaitText("#accounts", text -> text.contains(name) && text.contains("Open") && !text.contains("Opening"), WAIT);
+        browser.awaitText("#tx-account", text -> text.contains(name), WAIT);
+        return browser.script("return [...document.querySelectorAll('#tx-account option')].find(o => o.textContent.startsWith(arguments[0])).value;",
+                name).asText();
+    }
+
+    /** At 390 px nothing is wider than the screen; the message names what sticks out. */
+    private static void assertNoOverflow(Browser browser, String name) {
+        int width = browser.script("return document.documentElement.scrollWidth;").asInt();
+        assertTrue(width <= 390, name + ": the page is " + width + " px wide at 390 px; sticking out: " + browser.script(
+                "return [...document.querySelectorAll('body *')].filter(e => e.getBoundingClientRect().right > 390)"
+                        + ".slice(0, 8).map(e => e.tagName + '#' + e.id + '.' + e.className + ' ' + Math.round(e.getBoundingClientRect().right));"));
+    }
+
+    /** The page at 1280 and at 390 px wide, under target/screenshots for review; at 390 nothing may overflow. */
+    private static void screenshots(Browser browser, String name) {
+        Path folder = Path.of("target", "screenshots");
+        browser.viewport(1280, 900);
+        browser.awaitScript("return window.innerWidth === 1280", WAIT);
+        browser.screenshot(folder.resolve(name + "-1280.png"));
+        browser.viewport(390, 844);
+        browser.awaitScript("return window.innerWidth === 390", WAIT);
+        assertNoOverflow(browser, name);
+        browser.screenshot(folder.resolve(name + "-390.png"));
     }
 
     @SuppressWarnings("unchecked")

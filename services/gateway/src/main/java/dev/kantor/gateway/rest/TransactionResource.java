@@ -16,6 +16,7 @@ import dev.kantor.gateway.domain.QuotePrice;
 import dev.kantor.gateway.domain.RequestRules;
 import dev.kantor.gateway.domain.TransactionForm;
 import dev.kantor.gateway.messaging.RequestPublisher;
+import dev.kantor.gateway.persistence.History;
 import dev.kantor.gateway.persistence.OwnedAccount;
 import dev.kantor.gateway.persistence.Quote;
 import dev.kantor.gateway.persistence.TransactionOutcome;
@@ -34,6 +35,7 @@ import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
@@ -67,6 +69,9 @@ public class TransactionResource {
 
     @Inject
     Failpoint failpoint;
+
+    @Inject
+    History history;
 
     private final Clock clock = Clock.systemUTC();
 
@@ -162,6 +167,46 @@ public class TransactionResource {
         json.put("self", "/api/transactions/" + request.transactionId);
         json.put("stream", "/api/stream/transactions");
         return json;
+    }
+
+    /** The largest page GET /api/transactions answers. */
+    static final int MAX_PAGE_SIZE = 100;
+    private static final java.util.Set<String> STATUSES = java.util.Set.of("PENDING", "APPROVED", "REJECTED");
+
+    @GET
+    @Operation(summary = "The caller's transactions, newest first, a page at a time (?page=0&size=20, size 1 to 100), "
+            + "optionally of one account (?accountId=) and one status (?status=PENDING|APPROVED|REJECTED)")
+    public Uni<Map<String, Object>> history(@QueryParam("accountId") String accountId, @QueryParam("status") String status,
+            @QueryParam("page") String page, @QueryParam("size") String size) {
+        if (accountId != null && !RequestRules.isId(accountId)) {
+            throw new dev.kantor.gateway.domain.FieldError("accountId", "accountId must be an account id (1 to 64 letters, digits or ._:-)");
+        }
+        if (status != null && !STATUSES.contains(status)) {
+            throw new dev.kantor.gateway.domain.FieldError("status", "status must be one of PENDING, APPROVED, REJECTED");
+        }
+        int pageNumber = number(page, "page", 0, 0, 100_000);
+        int pageSize = number(size, "size", 20, 1, MAX_PAGE_SIZE);
+        String user = identity.user();
+        return history.page(user, accountId, status, pageNumber, pageSize).map(found -> {
+            Map<String, Object> json = new LinkedHashMap<>();
+            json.put("items", found.items());
+            json.put("page", pageNumber);
+            json.put("size", pageSize);
+            json.put("total", found.total());
+            return json;
+        });
+    }
+
+    /** A paging parameter: absent gives the default; otherwise ASCII digits within the bounds, or 400 naming it. */
+    private static int number(String text, String field, int absent, int min, int max) {
+        if (text == null) {
+            return absent;
+        }
+        if (text.isEmpty() || text.length() > 6 || !text.chars().allMatch(c -> c >= '0' && c <= '9')
+                || Integer.parseInt(text) < min || Integer.parseInt(text) > max) {
+            throw new dev.kantor.gateway.domain.FieldError(field, field + " must be a whole number from " + min + " to " + max);
+        }
+        return Integer.parseInt(text);
     }
 
     @GET
