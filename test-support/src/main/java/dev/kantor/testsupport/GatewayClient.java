@@ -39,6 +39,11 @@ public final class GatewayClient {
         return new GatewayClient(base, token);
     }
 
+    /** The bearer token this client sends (null for nobody), for a request the client has no method for. */
+    public String token() {
+        return token;
+    }
+
     /** Opens an account and waits until the account service has opened it. */
     public String openAccount(String currency, String name) {
         String body = write(Map.of("baseCurrency", currency, "displayName", name));

@@ -211,6 +211,92 @@ class GatewayJourneyTest {
         assertTrue(anonymous.getText("/q/swagger-ui/", 200).contains("swagger"), "Swagger UI is served");
     }
 
+    /**
+     * The OpenAPI document says what the API really takes and answers: typed request bodies (no plain string), the
+     * real status codes with problem bodies, and every decimal a string.
+     */
+    @Test
+    void theOpenApiDocumentHasTypedBodiesRealStatusesAndDecimalStrings() throws Exception {
+        JsonNode doc = JSON.readTree(GatewayClient.anonymous(base).getText("/q/openapi?format=json", 200));
+        JsonNode paths = doc.get("paths");
+        JsonNode schemas = doc.get("components").get("schemas");
+        Map<String, List<String>> statuses = Map.of(
+                "post /api/transactions", List.of("202", "400", "401", "403", "404", "413", "422"),
+                "get /api/transactions", List.of("200", "400", "401", "403"),
+                "get /api/transactions/{transactionId}", List.of("200", "401", "403", "404"),
+                "post /api/accounts", List.of("202", "400", "401", "403", "413", "422"),
+                "get /api/accounts", List.of("200", "401", "403"),
+                "get /api/quotes", List.of("200", "400", "401", "403", "404"),
+                "get /api/wallet", List.of("200", "401", "403", "404"),
+                "get /api/rates/history", List.of("200", "400", "401", "403"),
+                "get /api/stream/{stream}", List.of("200", "400", "401", "403", "404", "429"),
+                "post /api/sign-in", List.of("200", "400", "404"));
+        for (Map.Entry<String, List<String>> e : statuses.entrySet()) {
+            String[] methodPath = e.getKey().split(" ");
+            JsonNode operation = paths.get(methodPath[1]).get(methodPath[0]);
+            List<String> documented = new ArrayList<>();
+            operation.get("responses").fieldNames().forEachRemaining(documented::add);
+            assertEquals(e.getValue().stream().sorted().toList(), documented.stream().sorted().toList(), e.getKey());
+            for (String status : documented) {
+                JsonNode content = operation.get("responses").get(status).get("content");
+                if (status.startsWith("4")) {
+                    assertEquals("#/components/schemas/Problem", content.get("application/problem+json").get("schema").get("$ref").asText(),
+                            e.getKey() + " " + status + " is a problem body");
+                } else {
+                    assertTrue(content != null && content.size() > 0 && !content.toString().contains("OutboundSseEvent"),
+                            e.getKey() + " " + status + " has a schema: " + content);
+                }
+            }
+            if (methodPath[0].equals("post")) {
+                JsonNode schema = operation.get("requestBody").get("content").get("application/json").get("schema");
+                assertTrue(schema.has("$ref"), e.getKey() + " takes a typed body, not " + schema);
+            }
+        }
+        JsonNode transaction = schemas.get("TransactionRequest").get("properties");
+        assertEquals("string", transaction.get("amount").get("type").asText());
+        assertEquals(List.of("accountId", "amount", "currency", "kind"),
+                JSON.convertValue(schemas.get("TransactionRequest").get("required"), List.class).stream().sorted().toList());
+        // Decimals are strings everywhere: no schema of the API has a JSON number.
+        for (String decimal : List.of("Money.amount", "Transaction.rate", "Transaction.quotedRate", "Rate.rate", "Quote.rate",
+                "Quote.amountReceived", "TransactionRequest.tolerance")) {
+            String[] at = decimal.split("\\.");
+            assertEquals("string", schemas.get(at[0]).get("properties").get(at[1]).get("type").asText(), decimal);
+        }
+        assertFalse(schemas.toString().contains("\"number\""), "no JSON number anywhere: " + schemas);
+        assertFalse(paths.toString().contains("OutboundSseEvent") || schemas.has("OutboundSseEvent"), "no framework types");
+    }
+
+    /** SSE frames carry only standard fields, and the first events of a new rates stream have distinct ids (or none). */
+    @Test
+    void sseFramesAreCleanAndTheirIdsDistinct() throws Exception {
+        kafka.send("rates", "EUR/USD", rate("EUR", "USD", "1.0850"));
+        kafka.send("rates", "EUR/GBP", rate("EUR", "GBP", "0.8500"));
+        GatewayClient dave = GatewayClient.signIn(base, "sse-" + UUID.randomUUID().toString().substring(0, 8));
+        await().atMost(WAIT).until(() -> dave.get("/api/rates", 200).size() >= 2);
+        try (SseClient rates = dave.stream("rates")) {
+            await().atMost(WAIT).until(() -> rates.events().size() >= 2);
+            for (SseClient.Event event : rates.events()) {
+                assertTrue(JSON.readTree(event.data()).path("pair").isTextual(), "data is the rate's JSON object: " + event.data());
+            }
+            List<String> ids = rates.events().stream().map(SseClient.Event::id).filter(java.util.Objects::nonNull).toList();
+            assertEquals(ids.size(), new java.util.HashSet<>(ids).size(), "distinct ids: " + ids);
+        }
+        java.net.http.HttpResponse<java.io.InputStream> raw = java.net.http.HttpClient.newHttpClient().send(
+                java.net.http.HttpRequest.newBuilder(base.resolve("/api/stream/rates")).header("Authorization", "Bearer " + dave.token())
+                        .header("Accept", "text/event-stream").build(), java.net.http.HttpResponse.BodyHandlers.ofInputStream());
+        List<String> lines = new ArrayList<>();
+        try (java.io.BufferedReader reader = new java.io.BufferedReader(new java.io.InputStreamReader(raw.body(),
+                java.nio.charset.StandardCharsets.UTF_8))) {
+            for (String line; lines.stream().filter(l -> l.startsWith("data:")).count() < 2 && (line = reader.readLine()) != null; ) {
+                lines.add(line);
+            }
+        }
+        for (String line : lines) {
+            assertTrue(line.isEmpty() || line.matches("^(id|event|data|retry):.*") || line.startsWith(":"), "a standard SSE line: " + line);
+        }
+    }
+
+
     @Test
     void invalidInputIsAnsweredWithTheFieldNamedAndNothingIsPublished() {
         GatewayClient alice = GatewayClient.signIn(base, "alice");
@@ -400,12 +486,26 @@ class GatewayJourneyTest {
             // The account's own balance, from its latest approved transaction.
             browser.awaitText("#account-" + account, text -> text.contains(" EUR"), WAIT);
 
+            // An exchange: a firm quote first, then confirmed.
             browser.select("#tx-kind", "EXCHANGE");
             browser.type("#tx-amount", "10.00");
             browser.select("#tx-target", "USD");
+            assertEquals("Get quote", browser.text("#tx-button"));
             browser.click("#tx-button");
-            browser.awaitText("#outcomes", text -> text.contains("10.00 EUR → 10.85 USD") && text.contains("at 1.085"), WAIT);
+            browser.awaitText("#quote-text", text -> text.equals("10.00 EUR → 10.85 USD at 1.085"), WAIT);
+            assertTrue(browser.text("#quote-expiry").matches("This rate is yours for [0-9]+ s\\."), browser.text("#quote-expiry"));
+            browser.click("#quote-confirm");
+            browser.awaitText("#outcomes", text -> text.contains("10.00 EUR → 10.85 USD") && text.contains("at 1.085 (quoted 1.085)"), WAIT);
+            assertFalse(browser.present("#quote:not([hidden])"), "the quote is gone once confirmed");
             browser.awaitText("#balances", text -> text.contains("USD"), WAIT);
+            // A quote left to expire cannot be confirmed (its expiry moved into the past, rather than waiting 30 s).
+            browser.type("#tx-amount", "1.00");
+            browser.click("#tx-button");
+            browser.awaitText("#quote-text", text -> text.startsWith("1.00 EUR → "), WAIT);
+            browser.script("quote.expiresAt = Date.now() - 1000;");
+            browser.awaitText("#quote-expiry", text -> text.startsWith("This quote expired at"), WAIT);
+            assertEquals("true", browser.attribute("#quote-confirm", "disabled"));
+            browser.click("#quote-cancel");
 
             // Errors at their field, in the API's words, cleared by the next submission.
             browser.select("#tx-kind", "DEPOSIT");
@@ -428,6 +528,14 @@ class GatewayJourneyTest {
             assertTrue(rejected.contains("5000.00 EUR"), rejected);
 
             browser.awaitText("#rates", text -> text.contains("EUR/USD") && text.contains("1.0850"), WAIT);
+            // The rates' chart: two moves of EUR/USD, the last one down, drawn from the rates of the last minutes.
+            kafka.send("rates", "EUR/USD", rate("EUR", "USD", "1.0990"));
+            browser.awaitText("#rate-EUR-USD", text -> text.contains("1.0990") && text.contains("up"), WAIT);
+            kafka.send("rates", "EUR/USD", rate("EUR", "USD", "1.0850"));
+            browser.awaitText("#rate-EUR-USD", text -> text.contains("1.0850") && text.contains("down"), WAIT);
+            assertTrue(browser.present("#rate-EUR-USD svg.chart polyline"), "a chart of the recent minutes");
+            assertTrue(browser.attribute("#rate-EUR-USD svg.chart", "aria-label").contains("to 1.085"),
+                    browser.attribute("#rate-EUR-USD svg.chart", "aria-label"));
             assertTrue(browser.present("#outcomes tr[data-status='APPROVED'] td[data-label='Time']"), "outcome rows show their time");
             assertEquals(name, browser.text("#outcomes tr[data-status='APPROVED'] td[data-label='Account']"), "and their account");
             screenshots(browser, "journey");
@@ -586,6 +694,29 @@ class GatewayJourneyTest {
             assertEquals(400, problem.get("status").asInt());
         }
         GatewayClient.anonymous(base).get("/api/transactions", 401);
+    }
+
+    /** GET /api/rates/history: a pair's recent rates from the feed, the last of each 30 seconds, oldest first. */
+    @Test
+    void theRecentRatesOfAPairAreServedOldestFirst() {
+        GatewayClient ivan = GatewayClient.signIn(base, "rates-" + UUID.randomUUID().toString().substring(0, 8));
+        kafka.send("rates", "CHF/PLN", rate("CHF", "PLN", "4.5000"));
+        await().atMost(WAIT).until(() -> ivan.get("/api/rates", 200).toString().contains("CHF/PLN"));
+        kafka.send("rates", "CHF/PLN", rate("CHF", "PLN", "4.5100"));
+        JsonNode pair = await().atMost(WAIT).until(() -> {
+            for (JsonNode h : ivan.get("/api/rates/history?minutes=5", 200)) {
+                if (h.get("pair").asText().equals("CHF/PLN")) {
+                    return h;
+                }
+            }
+            return null;
+        }, h -> h != null && h.get("points").get(h.get("points").size() - 1).get("rate").asText().equals("4.51"));
+        JsonNode last = pair.get("points").get(pair.get("points").size() - 1);
+        assertTrue(last.get("rate").isTextual() && Instant.parse(last.get("quotedAt").asText()).isAfter(Instant.now().minusSeconds(300)), pair.toString());
+        for (String bad : List.of("0", "61", "x", "-5")) {
+            assertEquals("minutes", ivan.get("/api/rates/history?minutes=" + bad, 400).get("field").asText(), bad);
+        }
+        GatewayClient.anonymous(base).get("/api/rates/history", 401);
     }
 
     /** The same Idempotency-Key for another opening is 422 naming the key; for the same opening, the same account. */

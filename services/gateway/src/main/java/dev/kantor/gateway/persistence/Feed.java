@@ -2,6 +2,7 @@ package dev.kantor.gateway.persistence;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -118,6 +119,29 @@ public class Feed {
     public Uni<Long> newest() {
         return pool.query("select coalesce(max(seq), 0) from " + schema + ".feed_event").execute()
                 .map(rows -> rows.iterator().next().getLong(0));
+    }
+
+    /**
+     * The rates of the last while, per pair: the last rate of every bucket of {@code bucketSeconds}, oldest first, read
+     * from the feed's rate rows (kept for kantor.gateway.feed-retention), so a chart has points from before the page.
+     */
+    public Uni<List<Map<String, Object>>> rateHistory(java.time.Duration span, int bucketSeconds) {
+        String sql = "select pair, rate, quoted_at from (select cast(payload as json) ->> 'pair' as pair,"
+                + " cast(payload as json) ->> 'rate' as rate, cast(payload as json) ->> 'quotedAt' as quoted_at,"
+                + " row_number() over (partition by cast(payload as json) ->> 'pair', floor(extract(epoch from created_at) / $2)"
+                + " order by seq desc) as n, seq from " + schema + ".feed_event where stream = 'rates' and user_id is null"
+                + " and created_at > $1) recent where n = 1 order by pair, seq";
+        return pool.preparedQuery(sql).execute(Tuple.of(java.time.OffsetDateTime.now(java.time.ZoneOffset.UTC).minus(span), bucketSeconds))
+                .map(rows -> {
+                    Map<String, List<Map<String, String>>> byPair = new java.util.LinkedHashMap<>();
+                    for (Row row : rows) {
+                        byPair.computeIfAbsent(row.getString("pair"), p -> new ArrayList<>())
+                                .add(Map.of("rate", row.getString("rate"), "quotedAt", row.getString("quoted_at")));
+                    }
+                    List<Map<String, Object>> answer = new ArrayList<>();
+                    byPair.forEach((pair, points) -> answer.add(Map.of("pair", pair, "points", points)));
+                    return answer;
+                });
     }
 
     private void readNew() {

@@ -9,6 +9,11 @@ import java.util.Map;
 import java.util.UUID;
 
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 
 import dev.kantor.gateway.config.Failpoint;
 import dev.kantor.gateway.config.GatewayConfig;
@@ -61,7 +66,24 @@ public class AccountResource {
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
     @Operation(summary = "Ask for an account ({\"baseCurrency\": \"EUR\", \"displayName\": \"Savings\"}); 202 with its id")
-    public Uni<Response> open(byte[] body, @Context HttpHeaders headers) {
+    @APIResponse(responseCode = "202", description = "stored and published (or to be, by the relay): the account opens shortly",
+            content = @Content(mediaType = "application/json", schema = @Schema(implementation = ApiSchemas.OpeningAccepted.class)))
+    @APIResponse(responseCode = "400", description = "a field is invalid (named in field)",
+            content = @Content(mediaType = "application/problem+json", schema = @Schema(implementation = dev.kantor.service.rest.Problem.class)))
+    @APIResponse(responseCode = "401", description = "no valid bearer token",
+            content = @Content(mediaType = "application/problem+json", schema = @Schema(implementation = dev.kantor.service.rest.Problem.class)))
+    @APIResponse(responseCode = "403", description = "the token does not allow it (no group user)",
+            content = @Content(mediaType = "application/problem+json", schema = @Schema(implementation = dev.kantor.service.rest.Problem.class)))
+    @APIResponse(responseCode = "413", description = "the body is over 16 KiB",
+            content = @Content(mediaType = "application/problem+json", schema = @Schema(implementation = dev.kantor.service.rest.Problem.class)))
+    @APIResponse(responseCode = "422", description = "the Idempotency-Key was used to open another account",
+            content = @Content(mediaType = "application/problem+json", schema = @Schema(implementation = dev.kantor.service.rest.Problem.class)))
+    @org.eclipse.microprofile.openapi.annotations.parameters.Parameter(name = "Idempotency-Key",
+            in = org.eclipse.microprofile.openapi.annotations.enums.ParameterIn.HEADER, required = false,
+            description = "the client's id of this request (1 to 64 letters, digits or ._:-): a retry with it is the same request",
+            schema = @Schema(type = SchemaType.STRING))
+    public Uni<Response> open(@RequestBody(required = true, content = @Content(mediaType = "application/json",
+            schema = @Schema(implementation = ApiSchemas.Opening.class))) byte[] body, @Context HttpHeaders headers) {
         String key = IdempotencyKey.of(headers);
         JsonBody json = JsonBody.parse(body, java.util.Set.of("baseCurrency", "displayName"));
         String baseCurrency = json.text("baseCurrency");
@@ -105,6 +127,12 @@ public class AccountResource {
     @GET
     @WithSession
     @Operation(summary = "The caller's accounts, opened and still opening")
+    @APIResponse(responseCode = "200", description = "the caller's accounts",
+            content = @Content(mediaType = "application/json", schema = @Schema(implementation = ApiSchemas.Account.class, type = SchemaType.ARRAY)))
+    @APIResponse(responseCode = "401", description = "no valid bearer token",
+            content = @Content(mediaType = "application/problem+json", schema = @Schema(implementation = dev.kantor.service.rest.Problem.class)))
+    @APIResponse(responseCode = "403", description = "the token does not allow it (no group user)",
+            content = @Content(mediaType = "application/problem+json", schema = @Schema(implementation = dev.kantor.service.rest.Problem.class)))
     public Uni<List<Map<String, Object>>> list() {
         String user = identity.user();
         return OwnedAccount.<OwnedAccount>list("userId = ?1 order by openedAt", user).chain(accounts ->

@@ -11,6 +11,11 @@ import java.util.Optional;
 import java.util.UUID;
 
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 
 import dev.kantor.gateway.config.GatewayConfig;
 import dev.kantor.gateway.domain.FieldError;
@@ -57,6 +62,16 @@ public class QuoteResource {
     @GET
     @Operation(summary = "A firm quote (?from=EUR&to=USD&amount=100.00): the rate, the amount received, the rate's age, "
             + "and a quoteId an EXCHANGE may name until expiresAt")
+    @APIResponse(responseCode = "200", description = "a firm quote",
+            content = @Content(mediaType = "application/json", schema = @Schema(implementation = ApiSchemas.QuoteAnswer.class)))
+    @APIResponse(responseCode = "400", description = "from, to or amount invalid (named in field)",
+            content = @Content(mediaType = "application/problem+json", schema = @Schema(implementation = dev.kantor.service.rest.Problem.class)))
+    @APIResponse(responseCode = "401", description = "no valid bearer token",
+            content = @Content(mediaType = "application/problem+json", schema = @Schema(implementation = dev.kantor.service.rest.Problem.class)))
+    @APIResponse(responseCode = "403", description = "the token does not allow it (no group user)",
+            content = @Content(mediaType = "application/problem+json", schema = @Schema(implementation = dev.kantor.service.rest.Problem.class)))
+    @APIResponse(responseCode = "404", description = "no rate for the pair yet",
+            content = @Content(mediaType = "application/problem+json", schema = @Schema(implementation = dev.kantor.service.rest.Problem.class)))
     public Uni<Map<String, Object>> quote(@QueryParam("from") String from, @QueryParam("to") String to,
             @QueryParam("amount") String amountText) {
         BigDecimal amount = amount(amountText);

@@ -6,6 +6,11 @@ import java.util.Set;
 
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 
 import dev.kantor.service.rest.ClientError;
 import dev.kantor.gateway.config.GatewayConfig;
@@ -41,7 +46,14 @@ public class SignInResource {
     @Consumes(MediaType.APPLICATION_JSON)
     @Produces(MediaType.APPLICATION_JSON)
     @Operation(summary = "Dev only: a bearer token for a demo user ({\"user\": \"alice\"})")
-    public Map<String, String> signIn(byte[] body) {
+    @APIResponse(responseCode = "200", description = "a bearer token",
+            content = @Content(mediaType = "application/json", schema = @Schema(implementation = ApiSchemas.SignedIn.class)))
+    @APIResponse(responseCode = "400", description = "not a demo user",
+            content = @Content(mediaType = "application/problem+json", schema = @Schema(implementation = dev.kantor.service.rest.Problem.class)))
+    @APIResponse(responseCode = "404", description = "the dev sign-in is off",
+            content = @Content(mediaType = "application/problem+json", schema = @Schema(implementation = dev.kantor.service.rest.Problem.class)))
+    public Map<String, String> signIn(@RequestBody(required = true, content = @Content(mediaType = "application/json",
+            schema = @Schema(implementation = ApiSchemas.SignIn.class))) byte[] body) {
         // The profile too, not only the switch: a prod gateway never signs, even if the switch was turned on by mistake.
         if (!config.devSignIn() || !IdentityProviderCheck.devProfile(ConfigUtils.getProfiles()) || issuer.isEmpty()) {
             throw ClientError.notFound(null, "the dev sign-in is switched off");

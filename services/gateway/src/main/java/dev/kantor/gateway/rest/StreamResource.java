@@ -4,6 +4,11 @@ import java.util.ArrayList;
 import java.util.List;
 
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 
 import dev.kantor.service.rest.ClientError;
 import dev.kantor.service.rest.Problems;
@@ -51,7 +56,22 @@ public class StreamResource {
     @GET
     @Path("/{stream}")
     @Produces(MediaType.SERVER_SENT_EVENTS)
+    // The data is already JSON text: written as it is, and said once for the stream, not in every frame.
+    @org.jboss.resteasy.reactive.RestStreamElementType(MediaType.TEXT_PLAIN)
     @Operation(summary = "SSE: transactions (my outcomes), wallet (my wallet updates) or rates; resumes after Last-Event-ID")
+    @APIResponse(responseCode = "200", description = "Server-sent events: each event's data is a JSON document (a Transaction, a Wallet"
+            + " or a Rate, by stream), its id the position to resume after with Last-Event-ID",
+            content = @Content(mediaType = "text/event-stream", schema = @Schema(type = SchemaType.STRING)))
+    @APIResponse(responseCode = "400", description = "Last-Event-ID is not an id this stream sent",
+            content = @Content(mediaType = "application/problem+json", schema = @Schema(implementation = dev.kantor.service.rest.Problem.class)))
+    @APIResponse(responseCode = "401", description = "no valid bearer token",
+            content = @Content(mediaType = "application/problem+json", schema = @Schema(implementation = dev.kantor.service.rest.Problem.class)))
+    @APIResponse(responseCode = "403", description = "the token does not allow it (no group user)",
+            content = @Content(mediaType = "application/problem+json", schema = @Schema(implementation = dev.kantor.service.rest.Problem.class)))
+    @APIResponse(responseCode = "404", description = "no such stream",
+            content = @Content(mediaType = "application/problem+json", schema = @Schema(implementation = dev.kantor.service.rest.Problem.class)))
+    @APIResponse(responseCode = "429", description = "too many open streams for this user",
+            content = @Content(mediaType = "application/problem+json", schema = @Schema(implementation = dev.kantor.service.rest.Problem.class)))
     public Multi<OutboundSseEvent> stream(@PathParam("stream") String stream, @HeaderParam("Last-Event-ID") String lastEventId,
             @Context Sse sse) {
         if (!List.of("transactions", "wallet", "rates").contains(stream)) {
@@ -65,8 +85,12 @@ public class StreamResource {
             throw new ProblemMapper.TooManyStreams("at most " + config.maxStreamsPerUser()
                     + " open streams per user: close one (or another tab) first");
         }
-        return items(stream, user, resumeAfter).map(item -> sse.newEventBuilder().id(Long.toString(item.seq())).name(stream)
-                .mediaType(MediaType.TEXT_PLAIN_TYPE).data(item.payload()).build())
+        // No media type on the events: RESTEasy Reactive would write it into every frame as a "content-type:" line,
+        // which is no SSE field (the stream's element type above says how data is written). An event without an id (the current state's first ones) leaves the client's last id.
+        return items(stream, user, resumeAfter).map(item -> {
+                    OutboundSseEvent.Builder event = sse.newEventBuilder().name(stream).data(item.payload());
+                    return (item.seq() >= 0 ? event.id(Long.toString(item.seq())) : event).build();
+                })
                 .onTermination().invoke(() -> quota.close(caller));
     }
 
@@ -91,8 +115,8 @@ public class StreamResource {
             emitter.onTermination(live::cancel);
             Uni<Start> first = resumeAfter != null
                     ? feed.after(stream, user, resumeAfter, 10_000).map(items -> new Start(items, resumeAfter))
-                    : feed.newest().chain(newest -> current(stream, user).map(payloads -> new Start(
-                            payloads.stream().map(p -> new Feed.Item(newest, user, stream, p)).toList(), newest)));
+                    : feed.newest().chain(newest -> current(stream, user).map(payloads -> new Start(snapshot(payloads, newest, user, stream),
+                            newest)));
             first.subscribe().with(start -> {
                 synchronized (lock) {
                     cursor[0] = start.cursor();
@@ -110,6 +134,19 @@ public class StreamResource {
                 }
             }, emitter::fail);
         });
+    }
+
+    /**
+     * The current state as events: only the last carries an id, the feed position the live events follow, so that ids
+     * stay distinct and a client that reconnects after any of them misses nothing (before the last, it had no id yet
+     * and gets the whole state again).
+     */
+    private static List<Feed.Item> snapshot(List<String> payloads, long newest, String user, String stream) {
+        List<Feed.Item> items = new ArrayList<>();
+        for (int i = 0; i < payloads.size(); i++) {
+            items.add(new Feed.Item(i == payloads.size() - 1 ? newest : -1, user, stream, payloads.get(i)));
+        }
+        return items;
     }
 
     /** What a client gets first, and the sequence number after which live events follow. */

@@ -7,6 +7,11 @@ import java.util.Map;
 import java.util.UUID;
 
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 
 import dev.kantor.service.rest.ClientError;
 import dev.kantor.service.rest.Problems;
@@ -80,7 +85,26 @@ public class TransactionResource {
     @Operation(summary = "Ask for a transaction ({\"accountId\", \"kind\": DEPOSIT|WITHDRAWAL|EXCHANGE, \"amount\": \"12.50\", "
             + "\"currency\", \"targetCurrency\" for an exchange, and for an exchange at a firm quote \"quoteId\" from GET /api/quotes"
             + " with an optional \"tolerance\" such as \"0.005\"}); 202 with the transaction id")
-    public Uni<Response> request(byte[] body, @Context HttpHeaders headers) {
+    @APIResponse(responseCode = "202", description = "stored and published (or to be, by the relay): the outcome follows",
+            content = @Content(mediaType = "application/json", schema = @Schema(implementation = ApiSchemas.TransactionAccepted.class)))
+    @APIResponse(responseCode = "400", description = "a field is invalid (named in field)",
+            content = @Content(mediaType = "application/problem+json", schema = @Schema(implementation = dev.kantor.service.rest.Problem.class)))
+    @APIResponse(responseCode = "401", description = "no valid bearer token",
+            content = @Content(mediaType = "application/problem+json", schema = @Schema(implementation = dev.kantor.service.rest.Problem.class)))
+    @APIResponse(responseCode = "403", description = "the token does not allow it (no group user)",
+            content = @Content(mediaType = "application/problem+json", schema = @Schema(implementation = dev.kantor.service.rest.Problem.class)))
+    @APIResponse(responseCode = "404", description = "no such account (or quote) of the caller's",
+            content = @Content(mediaType = "application/problem+json", schema = @Schema(implementation = dev.kantor.service.rest.Problem.class)))
+    @APIResponse(responseCode = "413", description = "the body is over 16 KiB",
+            content = @Content(mediaType = "application/problem+json", schema = @Schema(implementation = dev.kantor.service.rest.Problem.class)))
+    @APIResponse(responseCode = "422", description = "the Idempotency-Key was used for another request, or the quote does not fit or expired",
+            content = @Content(mediaType = "application/problem+json", schema = @Schema(implementation = dev.kantor.service.rest.Problem.class)))
+    @org.eclipse.microprofile.openapi.annotations.parameters.Parameter(name = "Idempotency-Key",
+            in = org.eclipse.microprofile.openapi.annotations.enums.ParameterIn.HEADER, required = false,
+            description = "the client's id of this request (1 to 64 letters, digits or ._:-): a retry with it is the same request",
+            schema = @Schema(type = SchemaType.STRING))
+    public Uni<Response> request(@RequestBody(required = true, content = @Content(mediaType = "application/json",
+            schema = @Schema(implementation = ApiSchemas.TransactionBody.class))) byte[] body, @Context HttpHeaders headers) {
         String key = IdempotencyKey.of(headers);
         JsonBody json = JsonBody.parse(body, java.util.Set.of("accountId", "kind", "amount", "currency", "targetCurrency",
                 "quoteId", "tolerance"));
@@ -176,6 +200,14 @@ public class TransactionResource {
     @GET
     @Operation(summary = "The caller's transactions, newest first, a page at a time (?page=0&size=20, size 1 to 100), "
             + "optionally of one account (?accountId=) and one status (?status=PENDING|APPROVED|REJECTED)")
+    @APIResponse(responseCode = "200", description = "a page of the caller's transactions",
+            content = @Content(mediaType = "application/json", schema = @Schema(implementation = ApiSchemas.TransactionPage.class)))
+    @APIResponse(responseCode = "400", description = "page, size, status or accountId invalid (named in field)",
+            content = @Content(mediaType = "application/problem+json", schema = @Schema(implementation = dev.kantor.service.rest.Problem.class)))
+    @APIResponse(responseCode = "401", description = "no valid bearer token",
+            content = @Content(mediaType = "application/problem+json", schema = @Schema(implementation = dev.kantor.service.rest.Problem.class)))
+    @APIResponse(responseCode = "403", description = "the token does not allow it (no group user)",
+            content = @Content(mediaType = "application/problem+json", schema = @Schema(implementation = dev.kantor.service.rest.Problem.class)))
     public Uni<Map<String, Object>> history(@QueryParam("accountId") String accountId, @QueryParam("status") String status,
             @QueryParam("page") String page, @QueryParam("size") String size) {
         if (accountId != null && !RequestRules.isId(accountId)) {
@@ -213,6 +245,14 @@ public class TransactionResource {
     @Path("/{transactionId}")
     @WithSession
     @Operation(summary = "The status of one of the caller's transactions, with its outcome once decided")
+    @APIResponse(responseCode = "200", description = "the transaction, with its outcome once decided",
+            content = @Content(mediaType = "application/json", schema = @Schema(implementation = ApiSchemas.Transaction.class)))
+    @APIResponse(responseCode = "401", description = "no valid bearer token",
+            content = @Content(mediaType = "application/problem+json", schema = @Schema(implementation = dev.kantor.service.rest.Problem.class)))
+    @APIResponse(responseCode = "403", description = "the token does not allow it (no group user)",
+            content = @Content(mediaType = "application/problem+json", schema = @Schema(implementation = dev.kantor.service.rest.Problem.class)))
+    @APIResponse(responseCode = "404", description = "no such transaction of the caller's",
+            content = @Content(mediaType = "application/problem+json", schema = @Schema(implementation = dev.kantor.service.rest.Problem.class)))
     public Uni<Map<String, Object>> status(@PathParam("transactionId") String transactionId) {
         if (!RequestRules.isId(transactionId)) {
             // Not an id this gateway ever gave out; also keeps bytes PostgreSQL refuses (NUL) away from the query.
