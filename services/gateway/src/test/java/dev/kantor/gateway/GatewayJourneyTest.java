@@ -719,6 +719,44 @@ class GatewayJourneyTest {
         GatewayClient.anonymous(base).get("/api/rates/history", 401);
     }
 
+    /**
+     * The gateway's own metrics: requests taken by kind (a retry apart), SSE clients connected, events delivered, and
+     * the feed's delay from stored to broadcast.
+     */
+    @Test
+    void theGatewayCountsItsRequestsStreamsAndDeliveries() {
+        GatewayClient judy = GatewayClient.signIn(base, "metrics-" + UUID.randomUUID().toString().substring(0, 8));
+        GatewayClient anonymous = GatewayClient.anonymous(base);
+        String account = judy.openAccount("EUR", "Metrics");
+        double deposits = metric(anonymous, "kantor_gateway_requests_total{kind=\"deposit\",result=\"new\"}");
+        double retries = metric(anonymous, "kantor_gateway_requests_total{kind=\"deposit\",result=\"retry\"}");
+        double delivered = metric(anonymous, "kantor_gateway_events_delivered_total{stream=\"transactions\"}");
+        double delays = metric(anonymous, "kantor_gateway_feed_delay_seconds_count");
+        try (SseClient outcomes = judy.stream("transactions")) {
+            await().atMost(WAIT).until(() -> outcomes.status() == 200);
+            assertTrue(metric(anonymous, "kantor_gateway_sse_clients{stream=\"transactions\"}") >= 1, "a client connected");
+            String key = UUID.randomUUID().toString();
+            Map<String, String> body = Map.of("accountId", account, "kind", "DEPOSIT", "amount", "3.00", "currency", "EUR");
+            String deposit = judy.transact(body, key, 202).get("transactionId").asText();
+            judy.transact(body, key, 202);
+            outcomes.await(e -> e.data().contains(deposit), WAIT);
+            assertEquals(deposits + 1, metric(anonymous, "kantor_gateway_requests_total{kind=\"deposit\",result=\"new\"}"));
+            assertEquals(retries + 1, metric(anonymous, "kantor_gateway_requests_total{kind=\"deposit\",result=\"retry\"}"));
+            assertTrue(metric(anonymous, "kantor_gateway_events_delivered_total{stream=\"transactions\"}") > delivered);
+            assertTrue(metric(anonymous, "kantor_gateway_feed_delay_seconds_count") > delays);
+        }
+    }
+
+    /** A value of the Prometheus scrape, 0 when the series is not there yet. */
+    private static double metric(GatewayClient client, String series) {
+        for (String line : client.getText("/q/metrics", 200).split("\n")) {
+            if (line.startsWith(series + " ")) {
+                return Double.parseDouble(line.substring(series.length() + 1).strip());
+            }
+        }
+        return 0;
+    }
+
     /** The same Idempotency-Key for another opening is 422 naming the key; for the same opening, the same account. */
     @Test
     void anOpeningsKeyReusedForAnotherOpeningIsRefused() {

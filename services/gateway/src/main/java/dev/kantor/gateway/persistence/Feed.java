@@ -61,6 +61,9 @@ public class Feed {
     @Inject
     dev.kantor.gateway.config.GatewayConfig config;
 
+    @Inject
+    io.micrometer.core.instrument.MeterRegistry metrics;
+
     private final BroadcastProcessor<Item> live = BroadcastProcessor.create();
     private final AtomicLong delivered = new AtomicLong(-1);
     private final AtomicBoolean reading = new AtomicBoolean();
@@ -151,12 +154,16 @@ public class Feed {
         }
         again.set(false);
         Uni<Long> start = delivered.get() >= 0 ? Uni.createFrom().item(delivered.get()) : newest();
-        start.chain(from -> pool.preparedQuery("select seq, user_id, stream, payload from " + schema
+        start.chain(from -> pool.preparedQuery("select seq, user_id, stream, payload, created_at from " + schema
                                 + ".feed_event where seq > $1 order by seq limit 5000").execute(Tuple.of(from))
                         .invoke(rows -> {
                             long last = from;
+                            java.time.OffsetDateTime now = java.time.OffsetDateTime.now(java.time.ZoneOffset.UTC);
+                            io.micrometer.core.instrument.Timer delay = metrics.timer("kantor.gateway.feed.delay");
                             for (Row row : rows) {
                                 Item item = item(row);
+                                // From the event stored by the consumer to its broadcast to this replica's streams.
+                                delay.record(java.time.Duration.between(row.getOffsetDateTime("created_at"), now));
                                 live.onNext(item);
                                 last = item.seq();
                             }

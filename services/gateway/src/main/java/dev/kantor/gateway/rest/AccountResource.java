@@ -61,6 +61,9 @@ public class AccountResource {
     @Inject
     Failpoint failpoint;
 
+    @Inject
+    GatewayMetrics metrics;
+
     private final Clock clock = Clock.systemUTC();
 
     @POST
@@ -92,9 +95,11 @@ public class AccountResource {
         rules.idempotencyKey(key);
         String user = identity.user();
         String idempotencyKey = key != null ? key : UUID.randomUUID().toString();
+        boolean[] found = {false};
         return Panache.withTransaction(() -> OpeningRequest.<OpeningRequest>find("userId = ?1 and idempotencyKey = ?2", user, idempotencyKey)
                         .firstResult().chain(existing -> {
                             if (existing != null) {
+                                found[0] = true;
                                 if (!existing.baseCurrency.equals(baseCurrency) || !existing.displayName.equals(displayName.strip())) {
                                     return Uni.createFrom().failure(new ProblemMapper.IdempotencyConflict(
                                             "this Idempotency-Key was used to open another account (" + existing.accountId + ")"));
@@ -115,6 +120,7 @@ public class AccountResource {
                             return request.persist().replaceWith(request);
                         }))
                 .invoke(request -> {
+                    metrics.accepted("opening", found[0]);
                     if (!request.published) {
                         failpoint.afterStore("opening " + request.requestId);
                     }

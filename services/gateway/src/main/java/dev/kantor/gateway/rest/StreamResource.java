@@ -51,6 +51,9 @@ public class StreamResource {
     StreamQuota quota;
 
     @Inject
+    GatewayMetrics metrics;
+
+    @Inject
     dev.kantor.gateway.config.GatewayConfig config;
 
     @GET
@@ -87,11 +90,16 @@ public class StreamResource {
         }
         // No media type on the events: RESTEasy Reactive would write it into every frame as a "content-type:" line,
         // which is no SSE field (the stream's element type above says how data is written). An event without an id (the current state's first ones) leaves the client's last id.
+        metrics.connected(stream);
         return items(stream, user, resumeAfter).map(item -> {
+                    metrics.delivered(stream);
                     OutboundSseEvent.Builder event = sse.newEventBuilder().name(stream).data(item.payload());
                     return (item.seq() >= 0 ? event.id(Long.toString(item.seq())) : event).build();
                 })
-                .onTermination().invoke(() -> quota.close(caller));
+                .onTermination().invoke(() -> {
+                    quota.close(caller);
+                    metrics.disconnected(stream);
+                });
     }
 
     private Multi<Feed.Item> items(String stream, String user, Long resumeAfter) {

@@ -78,6 +78,9 @@ public class TransactionResource {
     @Inject
     History history;
 
+    @Inject
+    GatewayMetrics metrics;
+
     private final Clock clock = Clock.systemUTC();
 
     @POST
@@ -114,15 +117,18 @@ public class TransactionResource {
         rules.idempotencyKey(key);
         String user = identity.user();
         String idempotencyKey = key != null ? key : UUID.randomUUID().toString();
+        boolean[] found = {false};
         return Panache.withTransaction(() -> OwnedAccount.<OwnedAccount>findById(form.accountId()).chain(account -> {
                     if (account == null || !account.userId.equals(user)) {
                         return Uni.createFrom().failure(ClientError.notFound("accountId", "no account " + form.accountId()));
                     }
                     return TransactionRequest.<TransactionRequest>find("userId = ?1 and idempotencyKey = ?2", user, idempotencyKey)
-                            .firstResult().chain(existing -> existing != null ? same(existing, form)
+                            .firstResult().invoke(existing -> found[0] = existing != null)
+                            .chain(existing -> existing != null ? same(existing, form)
                                     : quoted(user, form).chain(quote -> create(user, idempotencyKey, form, quote)));
                 }))
                 .invoke(request -> {
+                    metrics.accepted(form.kind().toLowerCase(java.util.Locale.ROOT), found[0]);
                     if (!request.published) {
                         failpoint.afterStore("transaction " + request.transactionId);
                     }
