@@ -27,6 +27,11 @@ import dev.kantor.platform.ServicePart;
  * store with the idempotency key, publish with acks=all, answer 202) under load, against the packaged gateway,
  * account and transaction services. {@code --requests N} (default 5,000) with {@code --concurrency C} (default 16)
  * requests in flight.
+ *
+ * <p>{@code --rates 200,1000} measures instead what a user waits for, at each offered rate in turn: from sending
+ * {@code POST /api/transactions} to the outcome arriving on that user's SSE stream ({@code /api/stream/transactions}),
+ * with {@code --users} (50) users each holding a stream, for {@code --seconds} (20) per rate after a warm-up; it
+ * writes gateway-rates-*.tsv (offered, achieved, the 202's p50/p99, the outcome's p50/p99/max).
  */
 public final class GatewayBenchmark {
 
@@ -34,6 +39,10 @@ public final class GatewayBenchmark {
 
     public static void main(String[] args) throws Exception {
         Map<String, String> options = Results.options(args);
+        if (options.containsKey("rates")) {
+            FrontDoorRates.run(options);
+            System.exit(0);
+        }
         int requests = Integer.parseInt(options.getOrDefault("requests", "5000"));
         int concurrency = Integer.parseInt(options.getOrDefault("concurrency", "16"));
         LocalPlatform platform = LocalPlatform.fromEnvironment();

@@ -141,6 +141,7 @@ public final class TransactionBenchmark {
                     .forEach(p -> pids.put(p.name(), p.pid()));
             pids.put("benchmark", ProcessHandle.current().pid());
             CpuMeter cpu = new CpuMeter(pids);
+            long wallAtStart = System.currentTimeMillis();
             long start = System.nanoTime();
             for (int i = 0; i < requests; i++) {
                 if (intervalNanos > 0) {
@@ -166,6 +167,24 @@ public final class TransactionBenchmark {
                 long seen = outcomes.outcome(sent.getKey()).firstSeenNanos;
                 last = Math.max(last, seen);
                 latencies[i++] = seen - sent.getValue();
+            }
+            String series = System.getProperty("kantor.benchmark.series");
+            if (series != null) {
+                // Every request's send time and latency, to see whether the slow ones come together (a pause) or alone.
+                List<String> rows = new ArrayList<>(requests + 1);
+                rows.add("# start " + java.time.Instant.ofEpochMilli(wallAtStart));
+                rows.add("sent_ms\tlatency_ms\tto_decision_ms");
+                sentAt.forEach((id, sent) -> {
+                    OutcomeCollector.Outcome outcome = outcomes.outcome(id);
+                    // The decision's own time (approvedAt/rejectedAt, the service's clock, this machine's) splits the
+                    // latency into before and after the service decided.
+                    long decidedMillis = outcome.event instanceof dev.kantor.events.TransactionApproved a ? a.getApprovedAt().toEpochMilli()
+                            : ((dev.kantor.events.TransactionRejected) outcome.event).getRejectedAt().toEpochMilli();
+                    double sentMillis = wallAtStart + (sent - start) / 1e6;
+                    rows.add(String.format("%.1f\t%.1f\t%.1f", (sent - start) / 1e6, (outcome.firstSeenNanos - sent) / 1e6,
+                            decidedMillis - sentMillis));
+                });
+                java.nio.file.Files.write(java.nio.file.Path.of(series + "-" + rate + ".tsv"), rows);
             }
             Arrays.sort(latencies);
             double seconds = (last - start) / 1e9;

@@ -1,0 +1,208 @@
+package dev.kantor.benchmarks;
+
+import java.io.BufferedReader;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.LockSupport;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import dev.kantor.platform.Endpoints;
+import dev.kantor.platform.LocalPlatform;
+import dev.kantor.platform.PlatformConfig;
+import dev.kantor.platform.Ports;
+import dev.kantor.platform.ServicePart;
+
+/**
+ * The front door at fixed rates (GatewayBenchmark {@code --rates}): many users, each with their SSE stream of
+ * transactions open, send deposits at a paced total rate; each request's latency is from its POST to its outcome's
+ * arrival on its user's stream, which is what a user of the page waits for.
+ */
+final class FrontDoorRates {
+
+    private static final Pattern TRANSACTION_ID = Pattern.compile("\"transactionId\"\\s*:\\s*\"([^\"]+)\"");
+    private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+
+    /** One user: a token, an account, a stream. */
+    private record User(String token, String account) {
+    }
+
+    private FrontDoorRates() {
+    }
+
+    static void run(Map<String, String> options) throws Exception {
+        List<Integer> rates = Arrays.stream(options.get("rates").split(",")).map(String::trim).map(Integer::parseInt).toList();
+        int seconds = Integer.parseInt(options.getOrDefault("seconds", "20"));
+        int userCount = Integer.parseInt(options.getOrDefault("users", "50"));
+        LocalPlatform platform = LocalPlatform.fromEnvironment();
+        Endpoints endpoints = platform.ensureRunning();
+        List<ServicePart> services = new ArrayList<>();
+        int gatewayPort = Ports.any();
+        for (String name : List.of("account", "transaction", "gateway")) {
+            platform.stopOwnInstance(name);
+            ServicePart service = new ServicePart(name, name.equals("gateway") ? gatewayPort : Ports.any(), endpoints,
+                    PlatformConfig.projectRoot().resolve("benchmarks/results/gateway-bench-" + name + ".log"),
+                    Map.of("kantor.gateway.demo-users", "*"));
+            service.start();
+            services.add(service);
+        }
+        // Outcomes by transaction id, with when they arrived; streams are read on threads of their own.
+        Map<String, Long> arrived = new ConcurrentHashMap<>();
+        List<InputStream> streams = new ArrayList<>();
+        try {
+            for (ServicePart service : services) {
+                service.awaitHealthy(Duration.ofSeconds(120));
+            }
+            URI base = URI.create("http://127.0.0.1:" + gatewayPort);
+            List<User> users = new ArrayList<>();
+            for (int i = 0; i < userCount; i++) {
+                String name = "door-" + UUID.randomUUID().toString().substring(0, 8);
+                String token = field(send(base, "/api/sign-in", null, "{\"user\": \"" + name + "\"}").body(), "token");
+                String account = field(send(base, "/api/accounts", token, "{\"baseCurrency\": \"EUR\", \"displayName\": \"door\"}").body(),
+                        "accountId");
+                users.add(new User(token, account));
+            }
+            for (User user : users) {
+                long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
+                while (!get(base, "/api/accounts", user.token()).contains("\"OPEN\"")) {
+                    if (System.nanoTime() > deadline) {
+                        throw new IllegalStateException("an account never opened");
+                    }
+                    Thread.sleep(100); // polling the account list while setting up, not synchronising a test
+                }
+                HttpResponse<InputStream> stream = HTTP.send(HttpRequest.newBuilder(base.resolve("/api/stream/transactions"))
+                        .header("Accept", "text/event-stream").header("Authorization", "Bearer " + user.token()).build(),
+                        HttpResponse.BodyHandlers.ofInputStream());
+                if (stream.statusCode() != 200) {
+                    throw new IllegalStateException("the stream answered " + stream.statusCode());
+                }
+                streams.add(stream.body());
+                Thread reader = new Thread(() -> read(stream.body(), arrived), "sse-" + streams.size());
+                reader.setDaemon(true);
+                reader.start();
+            }
+            List<String> lines = new ArrayList<>();
+            lines.add(String.format("# gateway front door: POST /api/transactions to the outcome on the user's SSE stream, %s, %d cores,"
+                    + " %s; %d users, %d s per rate", Instant.now(), Runtime.getRuntime().availableProcessors(),
+                    System.getProperty("java.version"), userCount, seconds));
+            lines.add("offered_per_s\tachieved_per_s\taccepted_p50_ms\taccepted_p99_ms\toutcome_p50_ms\toutcome_p99_ms\toutcome_max_ms");
+            // Warm-up, not measured: the JIT, the pools, every stream delivering.
+            measure(base, users, 200, 3000, arrived);
+            for (int rate : rates) {
+                String row = measure(base, users, rate, rate * seconds, arrived);
+                System.out.println(row);
+                lines.add(row);
+            }
+            System.out.println("written to " + Results.write("gateway-rates", lines));
+        } finally {
+            for (InputStream stream : streams) {
+                stream.close();
+            }
+            services.forEach(ServicePart::stop);
+        }
+    }
+
+    private static String measure(URI base, List<User> users, int rate, int requests, Map<String, Long> arrived) throws Exception {
+        Random random = new Random(11);
+        Map<String, Long> sentAt = new ConcurrentHashMap<>();
+        long[] accepted = new long[requests];
+        List<CompletableFuture<?>> all = new ArrayList<>(requests);
+        long interval = 1_000_000_000L / rate;
+        long start = System.nanoTime();
+        for (int i = 0; i < requests; i++) {
+            long wait = start + i * interval - System.nanoTime();
+            if (wait > 1_000_000) {
+                LockSupport.parkNanos(wait);
+            }
+            User user = users.get(random.nextInt(users.size()));
+            String body = "{\"accountId\": \"" + user.account() + "\", \"kind\": \"DEPOSIT\", \"amount\": \"1.00\", \"currency\": \"EUR\"}";
+            int index = i;
+            long sent = System.nanoTime();
+            all.add(HTTP.sendAsync(request(base, "/api/transactions", user.token(), body), HttpResponse.BodyHandlers.ofString())
+                    .thenAccept(response -> {
+                        accepted[index] = System.nanoTime() - sent;
+                        if (response.statusCode() != 202) {
+                            throw new IllegalStateException("answered " + response.statusCode() + ": " + response.body());
+                        }
+                        sentAt.put(field(response.body(), "transactionId"), sent);
+                    }));
+        }
+        CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)).join();
+        long deadline = System.nanoTime() + Duration.ofMinutes(5).toNanos();
+        while (!arrived.keySet().containsAll(sentAt.keySet())) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("outcomes missing on the streams");
+            }
+            Thread.sleep(50); // waiting for the last outcomes to arrive; every figure is taken from timestamps
+        }
+        long last = 0;
+        long[] outcome = new long[requests];
+        int i = 0;
+        for (Map.Entry<String, Long> sent : sentAt.entrySet()) {
+            long seen = arrived.get(sent.getKey());
+            last = Math.max(last, seen);
+            outcome[i++] = seen - sent.getValue();
+        }
+        Arrays.sort(accepted);
+        Arrays.sort(outcome);
+        return String.format("%d\t%.0f\t%.1f\t%.1f\t%.1f\t%.1f\t%.1f", rate, requests / ((last - start) / 1e9),
+                accepted[requests / 2] / 1e6, accepted[(int) (requests * 0.99)] / 1e6,
+                outcome[requests / 2] / 1e6, outcome[(int) (requests * 0.99)] / 1e6, outcome[requests - 1] / 1e6);
+    }
+
+    /** Reads one SSE stream, noting when each transaction's outcome arrived (the first time: a replay is not news). */
+    private static void read(InputStream body, Map<String, Long> arrived) {
+        try (BufferedReader lines = new BufferedReader(new InputStreamReader(body, StandardCharsets.UTF_8))) {
+            String line;
+            while ((line = lines.readLine()) != null) {
+                if (line.startsWith("data:")) {
+                    long now = System.nanoTime();
+                    Matcher m = TRANSACTION_ID.matcher(line);
+                    if (m.find()) {
+                        arrived.putIfAbsent(m.group(1), now);
+                    }
+                }
+            }
+        } catch (java.io.IOException closed) {
+            // The benchmark closed the stream.
+        }
+    }
+
+    private static HttpRequest request(URI base, String path, String token, String body) {
+        HttpRequest.Builder builder = HttpRequest.newBuilder(base.resolve(path)).header("Content-Type", "application/json")
+                .header("Idempotency-Key", UUID.randomUUID().toString()).POST(HttpRequest.BodyPublishers.ofString(body));
+        return token == null ? builder.build() : builder.header("Authorization", "Bearer " + token).build();
+    }
+
+    private static HttpResponse<String> send(URI base, String path, String token, String body) throws Exception {
+        return HTTP.send(request(base, path, token, body), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static String get(URI base, String path, String token) throws Exception {
+        return HTTP.send(HttpRequest.newBuilder(base.resolve(path)).header("Authorization", "Bearer " + token).build(),
+                HttpResponse.BodyHandlers.ofString()).body();
+    }
+
+    private static String field(String json, String name) {
+        Matcher m = Pattern.compile("\"" + name + "\"\\s*:\\s*\"([^\"]+)\"").matcher(json);
+        if (!m.find()) {
+            throw new IllegalStateException("no " + name + " in " + json);
+        }
+        return m.group(1);
+    }
+}
