@@ -22,9 +22,13 @@ import java.util.concurrent.locks.LockSupport;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import static dev.kantor.benchmarks.GatewayBenchmark.field;
+import static dev.kantor.benchmarks.GatewayBenchmark.get;
+import static dev.kantor.benchmarks.GatewayBenchmark.post;
+import static dev.kantor.benchmarks.GatewayBenchmark.request;
+
 import dev.kantor.platform.Endpoints;
 import dev.kantor.platform.LocalPlatform;
-import dev.kantor.platform.PlatformConfig;
 import dev.kantor.platform.Ports;
 import dev.kantor.platform.ServicePart;
 
@@ -51,16 +55,8 @@ final class FrontDoorRates {
         int userCount = Integer.parseInt(options.getOrDefault("users", "50"));
         LocalPlatform platform = LocalPlatform.fromEnvironment();
         Endpoints endpoints = platform.ensureRunning();
-        List<ServicePart> services = new ArrayList<>();
         int gatewayPort = Ports.any();
-        for (String name : List.of("account", "transaction", "gateway")) {
-            platform.stopOwnInstance(name);
-            ServicePart service = new ServicePart(name, name.equals("gateway") ? gatewayPort : Ports.any(), endpoints,
-                    PlatformConfig.projectRoot().resolve("benchmarks/results/gateway-bench-" + name + ".log"),
-                    Map.of("kantor.gateway.demo-users", "*"));
-            service.start();
-            services.add(service);
-        }
+        List<ServicePart> services = GatewayBenchmark.startServices(platform, endpoints, gatewayPort);
         // Outcomes by transaction id, with when they arrived; streams are read on threads of their own.
         Map<String, Long> arrived = new ConcurrentHashMap<>();
         List<InputStream> streams = new ArrayList<>();
@@ -72,8 +68,8 @@ final class FrontDoorRates {
             List<User> users = new ArrayList<>();
             for (int i = 0; i < userCount; i++) {
                 String name = "door-" + UUID.randomUUID().toString().substring(0, 8);
-                String token = field(send(base, "/api/sign-in", null, "{\"user\": \"" + name + "\"}").body(), "token");
-                String account = field(send(base, "/api/accounts", token, "{\"baseCurrency\": \"EUR\", \"displayName\": \"door\"}").body(),
+                String token = field(post(base, "/api/sign-in", null, "{\"user\": \"" + name + "\"}", UUID.randomUUID().toString()).body(), "token");
+                String account = field(post(base, "/api/accounts", token, "{\"baseCurrency\": \"EUR\", \"displayName\": \"door\"}", UUID.randomUUID().toString()).body(),
                         "accountId");
                 users.add(new User(token, account));
             }
@@ -133,7 +129,7 @@ final class FrontDoorRates {
             String body = "{\"accountId\": \"" + user.account() + "\", \"kind\": \"DEPOSIT\", \"amount\": \"1.00\", \"currency\": \"EUR\"}";
             int index = i;
             long sent = System.nanoTime();
-            all.add(HTTP.sendAsync(request(base, "/api/transactions", user.token(), body), HttpResponse.BodyHandlers.ofString())
+            all.add(HTTP.sendAsync(request(base, "/api/transactions", user.token(), body, UUID.randomUUID().toString()), HttpResponse.BodyHandlers.ofString())
                     .thenAccept(response -> {
                         accepted[index] = System.nanoTime() - sent;
                         if (response.statusCode() != 202) {
@@ -183,26 +179,4 @@ final class FrontDoorRates {
         }
     }
 
-    private static HttpRequest request(URI base, String path, String token, String body) {
-        HttpRequest.Builder builder = HttpRequest.newBuilder(base.resolve(path)).header("Content-Type", "application/json")
-                .header("Idempotency-Key", UUID.randomUUID().toString()).POST(HttpRequest.BodyPublishers.ofString(body));
-        return token == null ? builder.build() : builder.header("Authorization", "Bearer " + token).build();
-    }
-
-    private static HttpResponse<String> send(URI base, String path, String token, String body) throws Exception {
-        return HTTP.send(request(base, path, token, body), HttpResponse.BodyHandlers.ofString());
-    }
-
-    private static String get(URI base, String path, String token) throws Exception {
-        return HTTP.send(HttpRequest.newBuilder(base.resolve(path)).header("Authorization", "Bearer " + token).build(),
-                HttpResponse.BodyHandlers.ofString()).body();
-    }
-
-    private static String field(String json, String name) {
-        Matcher m = Pattern.compile("\"" + name + "\"\\s*:\\s*\"([^\"]+)\"").matcher(json);
-        if (!m.find()) {
-            throw new IllegalStateException("no " + name + " in " + json);
-        }
-        return m.group(1);
-    }
 }

@@ -47,16 +47,8 @@ public final class GatewayBenchmark {
         int concurrency = Integer.parseInt(options.getOrDefault("concurrency", "16"));
         LocalPlatform platform = LocalPlatform.fromEnvironment();
         Endpoints endpoints = platform.ensureRunning();
-        List<ServicePart> services = new ArrayList<>();
         int gatewayPort = Ports.any();
-        for (String name : List.of("account", "transaction", "gateway")) {
-            platform.stopOwnInstance(name);
-            ServicePart service = new ServicePart(name, name.equals("gateway") ? gatewayPort : Ports.any(), endpoints,
-                    PlatformConfig.projectRoot().resolve("benchmarks/results/gateway-bench-" + name + ".log"),
-                    Map.of("kantor.gateway.demo-users", "*"));
-            service.start();
-            services.add(service);
-        }
+        List<ServicePart> services = startServices(platform, endpoints, gatewayPort);
         try {
             for (ServicePart service : services) {
                 service.awaitHealthy(Duration.ofSeconds(120));
@@ -93,6 +85,20 @@ public final class GatewayBenchmark {
         System.exit(0);
     }
 
+    /** The packaged account, transaction and gateway services, in place of the platform's own (demo users allowed). */
+    static List<ServicePart> startServices(LocalPlatform platform, Endpoints endpoints, int gatewayPort) {
+        List<ServicePart> services = new ArrayList<>();
+        for (String name : List.of("account", "transaction", "gateway")) {
+            platform.stopOwnInstance(name);
+            ServicePart service = new ServicePart(name, name.equals("gateway") ? gatewayPort : Ports.any(), endpoints,
+                    PlatformConfig.projectRoot().resolve("benchmarks/results/gateway-bench-" + name + ".log"),
+                    Map.of("kantor.gateway.demo-users", "*"));
+            service.start();
+            services.add(service);
+        }
+        return services;
+    }
+
     private static long[] run(URI base, String token, String body, int requests, int concurrency) throws Exception {
         long[] latencies = new long[requests];
         Semaphore inFlight = new Semaphore(concurrency);
@@ -113,22 +119,22 @@ public final class GatewayBenchmark {
         return latencies;
     }
 
-    private static HttpRequest request(URI base, String path, String token, String body, String key) {
+    static HttpRequest request(URI base, String path, String token, String body, String key) {
         HttpRequest.Builder builder = HttpRequest.newBuilder(base.resolve(path)).header("Content-Type", "application/json")
                 .header("Idempotency-Key", key).POST(HttpRequest.BodyPublishers.ofString(body));
         return token == null ? builder.build() : builder.header("Authorization", "Bearer " + token).build();
     }
 
-    private static HttpResponse<String> post(URI base, String path, String token, String body, String key) throws Exception {
+    static HttpResponse<String> post(URI base, String path, String token, String body, String key) throws Exception {
         return HTTP.send(request(base, path, token, body, key), HttpResponse.BodyHandlers.ofString());
     }
 
-    private static String get(URI base, String path, String token) throws Exception {
+    static String get(URI base, String path, String token) throws Exception {
         return HTTP.send(HttpRequest.newBuilder(base.resolve(path)).header("Authorization", "Bearer " + token).build(),
                 HttpResponse.BodyHandlers.ofString()).body();
     }
 
-    private static String field(String json, String name) {
+    static String field(String json, String name) {
         Matcher m = Pattern.compile("\"" + name + "\"\\s*:\\s*\"([^\"]+)\"").matcher(json);
         if (!m.find()) {
             throw new IllegalStateException("no " + name + " in " + json);
