@@ -8,6 +8,7 @@ import io.vertx.core.Vertx;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.SqlConnection;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Instance;
 
 /**
  * A transaction on the reactive SQL client's own connection, for the one hot path whose statements are written by
@@ -21,9 +22,10 @@ public class SqlTransactions implements Transactions {
 
     private static final String CONNECTION = SqlTransactions.class.getName() + ".connection";
 
-    private final Pool pool;
+    /** Looked up, not required: services without a database (rate, the fleet) share this module. */
+    private final Instance<Pool> pool;
 
-    SqlTransactions(Pool pool) {
+    SqlTransactions(Instance<Pool> pool) {
         this.pool = pool;
     }
 
@@ -33,7 +35,7 @@ public class SqlTransactions implements Transactions {
         if (context == null) {
             throw new IllegalStateException("a SQL transaction must start on a Vert.x context");
         }
-        return pool.withTransaction(connection -> {
+        return pool.get().withTransaction(connection -> {
             context.putLocal(CONNECTION, connection);
             return Uni.createFrom().<T>deferred(work::get).eventually(() -> context.removeLocal(CONNECTION));
         });
