@@ -62,6 +62,9 @@ public class AccountResource {
     Failpoint failpoint;
 
     @Inject
+    InFlightLimit admission;
+
+    @Inject
     GatewayMetrics metrics;
 
     private final Clock clock = Clock.systemUTC();
@@ -81,6 +84,8 @@ public class AccountResource {
             content = @Content(mediaType = "application/problem+json", schema = @Schema(implementation = dev.kantor.service.rest.Problem.class)))
     @APIResponse(responseCode = "422", description = "the Idempotency-Key was used to open another account",
             content = @Content(mediaType = "application/problem+json", schema = @Schema(implementation = dev.kantor.service.rest.Problem.class)))
+    @APIResponse(responseCode = "503", description = "this replica holds as many requests as it may: retry after Retry-After seconds with the same Idempotency-Key",
+            content = @Content(mediaType = "application/problem+json", schema = @Schema(implementation = dev.kantor.service.rest.Problem.class)))
     @org.eclipse.microprofile.openapi.annotations.parameters.Parameter(name = "Idempotency-Key",
             in = org.eclipse.microprofile.openapi.annotations.enums.ParameterIn.HEADER, required = false,
             description = "the client's id of this request (1 to 64 letters, digits or ._:-): a retry with it is the same request",
@@ -96,7 +101,7 @@ public class AccountResource {
         String user = identity.user();
         String idempotencyKey = key != null ? key : UUID.randomUUID().toString();
         boolean[] found = {false};
-        return Panache.withTransaction(() -> OpeningRequest.<OpeningRequest>find("userId = ?1 and idempotencyKey = ?2", user, idempotencyKey)
+        return admission.admit(() -> Panache.withTransaction(() -> OpeningRequest.<OpeningRequest>find("userId = ?1 and idempotencyKey = ?2", user, idempotencyKey)
                         .firstResult().chain(existing -> {
                             if (existing != null) {
                                 found[0] = true;
@@ -127,7 +132,7 @@ public class AccountResource {
                 })
                 .chain(request -> publisher.publishWithin(request, config.publishTimeout())
                         .replaceWith(Response.accepted(Map.of("accountId", request.accountId, "requestId", request.requestId,
-                                "status", "OPENING")).build()));
+                                "status", "OPENING")).build())));
     }
 
     @GET

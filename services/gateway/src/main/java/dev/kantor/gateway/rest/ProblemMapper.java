@@ -33,6 +33,11 @@ public class ProblemMapper {
         return Response.fromResponse(problem(429, "Too Many Requests", e.getMessage(), null)).header("Retry-After", "5").build();
     }
 
+    @ServerExceptionMapper
+    public Response overloaded(InFlightLimit.Overloaded e) {
+        return Response.fromResponse(problem(503, "Service Unavailable", e.getMessage(), null)).header("Retry-After", "1").build();
+    }
+
     // Authentication is lazy (quarkus.http.auth.proactive=false), so a missing or bad token reaches these mappers.
     @ServerExceptionMapper({UnauthorizedException.class, AuthenticationFailedException.class})
     public Response unauthenticated() {

@@ -76,6 +76,9 @@ public class TransactionResource {
     Failpoint failpoint;
 
     @Inject
+    InFlightLimit admission;
+
+    @Inject
     History history;
 
     @Inject
@@ -102,6 +105,8 @@ public class TransactionResource {
             content = @Content(mediaType = "application/problem+json", schema = @Schema(implementation = dev.kantor.service.rest.Problem.class)))
     @APIResponse(responseCode = "422", description = "the Idempotency-Key was used for another request, or the quote does not fit or expired",
             content = @Content(mediaType = "application/problem+json", schema = @Schema(implementation = dev.kantor.service.rest.Problem.class)))
+    @APIResponse(responseCode = "503", description = "this replica holds as many requests as it may: retry after Retry-After seconds with the same Idempotency-Key",
+            content = @Content(mediaType = "application/problem+json", schema = @Schema(implementation = dev.kantor.service.rest.Problem.class)))
     @org.eclipse.microprofile.openapi.annotations.parameters.Parameter(name = "Idempotency-Key",
             in = org.eclipse.microprofile.openapi.annotations.enums.ParameterIn.HEADER, required = false,
             description = "the client's id of this request (1 to 64 letters, digits or ._:-): a retry with it is the same request",
@@ -118,7 +123,7 @@ public class TransactionResource {
         String user = identity.user();
         String idempotencyKey = key != null ? key : UUID.randomUUID().toString();
         boolean[] found = {false};
-        return Panache.withTransaction(() -> OwnedAccount.<OwnedAccount>findById(form.accountId()).chain(account -> {
+        return admission.admit(() -> Panache.withTransaction(() -> OwnedAccount.<OwnedAccount>findById(form.accountId()).chain(account -> {
                     if (account == null || !account.userId.equals(user)) {
                         return Uni.createFrom().failure(ClientError.notFound("accountId", "no account " + form.accountId()));
                     }
@@ -135,7 +140,7 @@ public class TransactionResource {
                 })
                 .chain(request -> publisher.publishWithin(request, config.publishTimeout())
                         .replaceWith(Response.accepted(accepted(request))
-                                .location(java.net.URI.create("/api/transactions/" + request.transactionId)).build()));
+                                .location(java.net.URI.create("/api/transactions/" + request.transactionId)).build())));
     }
 
     private static Uni<TransactionRequest> same(TransactionRequest existing, TransactionForm form) {
