@@ -1,9 +1,6 @@
 package dev.kantor.gateway.config;
 
-import java.time.Duration;
 import java.time.Instant;
-
-import org.jboss.logging.Logger;
 
 import dev.kantor.gateway.persistence.History;
 import dev.kantor.gateway.persistence.LatestRate;
@@ -13,9 +10,8 @@ import dev.kantor.gateway.persistence.Quote;
 import dev.kantor.gateway.persistence.TransactionOutcome;
 import dev.kantor.gateway.persistence.TransactionRequest;
 import dev.kantor.gateway.persistence.WalletSnapshot;
-import io.quarkus.hibernate.reactive.panache.Panache;
+import dev.kantor.service.persistence.QueryWarmup;
 import io.quarkus.runtime.StartupEvent;
-import io.quarkus.vertx.VertxContextSupport;
 import io.smallrye.mutiny.Uni;
 import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -23,30 +19,20 @@ import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 
 /**
- * Runs every query the API makes once before the gateway takes requests. Hibernate parses a query's HQL the first
- * time it is used, and the first parse loads and warms its whole parser: left to the first requests, that took 3 to
- * 9 s on an event loop (the first deposit after start was decided 10 s later, every other request on that loop
- * waited). Start-up waits for it on its own thread; the queries look for ids no row has, so nothing is read or
- * changed.
+ * Every query the API makes, run once before the gateway takes requests ({@link QueryWarmup}): left to the first
+ * requests, Hibernate's first parse took 3 to 9 s on an event loop, and the first deposit after start was decided
+ * 10 s later.
  */
 @ApplicationScoped
 public class Warmup {
 
-    private static final Logger LOG = Logger.getLogger(Warmup.class);
     private static final String NOBODY = "";
 
     @Inject
     History history;
 
     void warm(@Observes @Priority(1) StartupEvent event) {
-        long start = System.nanoTime();
-        try {
-            VertxContextSupport.subscribeAndAwait(() -> Panache.withTransaction(this::queries));
-            LOG.infof("queries warmed in %d ms", Duration.ofNanos(System.nanoTime() - start).toMillis());
-        } catch (Throwable e) {
-            // The database may be away at start: the gateway starts anyway, and the first requests pay for the parse.
-            LOG.warnf("warming the queries failed (the first requests will be slower): %s", e.toString());
-        }
+        QueryWarmup.run(this::queries);
     }
 
     private Uni<Void> queries() {
