@@ -56,6 +56,9 @@ class RateServiceTest {
         HttpResponse<String> one = get(rates + "/eur/usd");
         assertEquals(200, one.statusCode());
         assertTrue(one.body().contains("\"pair\":\"EUR/USD\""), one.body());
+        // A decimal string, never a JSON number (a double in most clients' parsers).
+        assertTrue(one.body().matches(".*\"rate\":\"[0-9]+\\.[0-9]+\".*"), one.body());
+        assertTrue(all.body().matches(".*\"rate\":\"[0-9]+\\.[0-9]+\".*") && !all.body().matches(".*\"rate\":[0-9].*"), all.body());
         HttpResponse<String> unknown = get(rates + "/EUR/XXX");
         assertEquals(404, unknown.statusCode());
         assertEquals("application/problem+json", unknown.headers().firstValue("Content-Type").orElse("").split(";")[0]);
