@@ -297,6 +297,40 @@ class GatewayJourneyTest {
     }
 
 
+    /**
+     * A client that retries before the first attempt answered (a double click, a proxy's retry): the same key sent
+     * twelve times at once is one transaction for every answer and one stored request, approved, and the same key
+     * with another amount is refused 422.
+     */
+    @Test
+    void concurrentRetriesWithOneKeyAreOneTransaction() throws Exception {
+        GatewayClient erin = GatewayClient.signIn(base, "retry-" + UUID.randomUUID().toString().substring(0, 8));
+        String account = erin.openAccount("EUR", "Retries " + UUID.randomUUID());
+        String key = UUID.randomUUID().toString();
+        Map<String, String> deposit = Map.of("accountId", account, "kind", "DEPOSIT", "amount", "3.00", "currency", "EUR");
+        java.util.concurrent.CountDownLatch start = new java.util.concurrent.CountDownLatch(1);
+        List<java.util.concurrent.CompletableFuture<String>> answers = new ArrayList<>();
+        try (var threads = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
+            for (int i = 0; i < 12; i++) {
+                answers.add(java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+                    try {
+                        start.await();
+                    } catch (InterruptedException e) {
+                        throw new IllegalStateException(e);
+                    }
+                    return erin.transact(deposit, key, 202).get("transactionId").asText();
+                }, threads));
+            }
+            start.countDown();
+            List<String> ids = answers.stream().map(java.util.concurrent.CompletableFuture::join).distinct().toList();
+            assertEquals(1, ids.size(), "every concurrent retry got the same transaction: " + ids);
+            erin.transact(Map.of("accountId", account, "kind", "DEPOSIT", "amount", "4.00", "currency", "EUR"), key, 422);
+            await().atMost(WAIT).until(() -> erin.get("/api/transactions/" + ids.get(0), 200).get("status").asText().equals("APPROVED"));
+            JsonNode history = erin.get("/api/transactions?accountId=" + account, 200);
+            assertEquals(1, history.get("total").asInt(), "one stored request: " + history);
+        }
+    }
+
     @Test
     void invalidInputIsAnsweredWithTheFieldNamedAndNothingIsPublished() {
         GatewayClient alice = GatewayClient.signIn(base, "alice");

@@ -11,6 +11,7 @@ import dev.kantor.events.TransactionKind;
 import dev.kantor.events.TransactionRequested;
 import dev.kantor.gateway.persistence.OpeningRequest;
 import dev.kantor.gateway.persistence.RequestOutbox;
+import dev.kantor.gateway.persistence.RequestStore;
 import dev.kantor.gateway.persistence.TransactionRequest;
 import dev.kantor.service.messaging.EventMessage;
 import io.quarkus.hibernate.reactive.panache.Panache;
@@ -32,6 +33,9 @@ public class RequestPublisher {
 
     @Inject
     RequestOutbox outbox;
+
+    @Inject
+    RequestStore requests;
 
     @Inject
     @Channel("account-requests")
@@ -63,8 +67,7 @@ public class RequestPublisher {
 
     /** Publishes a stored transaction request unless an earlier attempt did, then marks it published. */
     public Uni<Void> publishOnce(TransactionRequest request) {
-        return request.published ? Uni.createFrom().voidItem() : send(request).chain(() -> Panache.withTransaction(
-                () -> outbox.transactionsPublished(java.util.List.of(request.transactionId))));
+        return request.published ? Uni.createFrom().voidItem() : send(request).chain(() -> requests.published(request.transactionId));
     }
 
     /**

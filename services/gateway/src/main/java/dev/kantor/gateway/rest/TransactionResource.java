@@ -22,11 +22,10 @@ import dev.kantor.gateway.domain.RequestRules;
 import dev.kantor.gateway.domain.TransactionForm;
 import dev.kantor.gateway.messaging.RequestPublisher;
 import dev.kantor.gateway.persistence.History;
-import dev.kantor.gateway.persistence.OwnedAccount;
+import dev.kantor.gateway.persistence.RequestStore;
 import dev.kantor.gateway.persistence.Quote;
 import dev.kantor.gateway.persistence.TransactionOutcome;
 import dev.kantor.gateway.persistence.TransactionRequest;
-import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.json.JsonObject;
@@ -82,6 +81,9 @@ public class TransactionResource {
     History history;
 
     @Inject
+    RequestStore requests;
+
+    @Inject
     GatewayMetrics metrics;
 
     private final Clock clock = Clock.systemUTC();
@@ -122,17 +124,11 @@ public class TransactionResource {
         rules.idempotencyKey(key);
         String user = identity.user();
         String idempotencyKey = key != null ? key : UUID.randomUUID().toString();
+        TransactionRequest candidate = candidate(user, idempotencyKey, form);
         boolean[] found = {false};
-        return admission.admit(() -> Panache.withTransaction(() -> OwnedAccount.<OwnedAccount>findById(form.accountId()).chain(account -> {
-                    if (account == null || !account.userId.equals(user)) {
-                        return Uni.createFrom().failure(ClientError.notFound("accountId", "no account " + form.accountId()));
-                    }
-                    return TransactionRequest.<TransactionRequest>find("userId = ?1 and idempotencyKey = ?2", user, idempotencyKey)
-                            .firstResult().invoke(existing -> found[0] = existing != null)
-                            .chain(existing -> existing != null ? same(existing, form)
-                                    : quoted(user, form).chain(quote -> create(user, idempotencyKey, form, quote)));
-                }))
+        return admission.admit(() -> stored(candidate, form, true)
                 .invoke(request -> {
+                    found[0] = request != candidate;
                     metrics.accepted(form.kind().toLowerCase(java.util.Locale.ROOT), found[0]);
                     if (!request.published) {
                         failpoint.afterStore("transaction " + request.transactionId);
@@ -143,6 +139,33 @@ public class TransactionResource {
                                 .location(java.net.URI.create("/api/transactions/" + request.transactionId)).build())));
     }
 
+    /**
+     * The candidate stored, or the request stored earlier under its key, or the client's error: the account is not
+     * the caller's (404), the key was used for another request (422), the quote is not the caller's (404), for
+     * another pair or expired (422). A request stored concurrently under the same key is found by asking once more.
+     */
+    private Uni<TransactionRequest> stored(TransactionRequest candidate, TransactionForm form, boolean mayAskAgain) {
+        return requests.store(candidate).chain(attempt -> {
+            if (!attempt.ownsAccount()) {
+                return Uni.createFrom().failure(ClientError.notFound("accountId", "no account " + form.accountId()));
+            }
+            if (attempt.earlier() != null) {
+                return same(attempt.earlier(), form);
+            }
+            if (attempt.created() != null) {
+                return Uni.createFrom().item(attempt.created());
+            }
+            if (form.quoteId() != null) {
+                return Uni.createFrom().failure(quoteRefused(attempt.quote(), form));
+            }
+            if (mayAskAgain) {
+                return stored(candidate, form, false);
+            }
+            return Uni.createFrom().failure(new IllegalStateException("request " + candidate.idempotencyKey
+                    + " neither stored nor found"));
+        });
+    }
+
     private static Uni<TransactionRequest> same(TransactionRequest existing, TransactionForm form) {
         if (!existing.fingerprint.equals(form.fingerprint())) {
             return Uni.createFrom().failure(new ProblemMapper.IdempotencyConflict(
@@ -151,28 +174,20 @@ public class TransactionResource {
         return Uni.createFrom().item(existing);
     }
 
-    /** The quote an exchange names, if it names one: the user's own, for this pair, and not expired. */
-    private Uni<Quote> quoted(String user, TransactionForm form) {
-        if (form.quoteId() == null) {
-            return Uni.createFrom().nullItem();
+    /** Why the quote an exchange names did not let it be stored. */
+    private ClientError quoteRefused(Quote quote, TransactionForm form) {
+        if (quote == null) {
+            return ClientError.notFound("quoteId", "no quote " + form.quoteId());
         }
-        return Quote.<Quote>findById(form.quoteId()).map(quote -> {
-            if (quote == null || !quote.userId.equals(user)) {
-                throw ClientError.notFound("quoteId", "no quote " + form.quoteId());
-            }
-            if (!quote.fromCurrency.equals(form.currency()) || !quote.toCurrency.equals(form.targetCurrency())) {
-                throw new ClientError(422, "Unprocessable Content", "quoteId", "quote " + quote.quoteId + " is for "
-                        + quote.fromCurrency + " to " + quote.toCurrency + ", not " + form.currency() + " to " + form.targetCurrency());
-            }
-            if (!clock.instant().isBefore(quote.expiresAt)) {
-                throw new ClientError(422, "Unprocessable Content", "quoteId", "quote " + quote.quoteId + " expired at "
-                        + quote.expiresAt + ": ask GET /api/quotes for a new one");
-            }
-            return quote;
-        });
+        if (!quote.fromCurrency.equals(form.currency()) || !quote.toCurrency.equals(form.targetCurrency())) {
+            return new ClientError(422, "Unprocessable Content", "quoteId", "quote " + quote.quoteId + " is for "
+                    + quote.fromCurrency + " to " + quote.toCurrency + ", not " + form.currency() + " to " + form.targetCurrency());
+        }
+        return new ClientError(422, "Unprocessable Content", "quoteId", "quote " + quote.quoteId + " expired at "
+                + quote.expiresAt + ": ask GET /api/quotes for a new one");
     }
 
-    private Uni<TransactionRequest> create(String user, String idempotencyKey, TransactionForm form, Quote quote) {
+    private TransactionRequest candidate(String user, String idempotencyKey, TransactionForm form) {
         TransactionRequest request = new TransactionRequest();
         request.transactionId = UUID.randomUUID().toString();
         request.userId = user;
@@ -187,12 +202,11 @@ public class TransactionResource {
         // This call's own send holds the request for a lease; only then may the relay send it.
         request.relayAfter = request.requestedAt.plus(config.relay().lease());
         request.fingerprint = form.fingerprint();
-        if (quote != null) {
-            request.quoteId = quote.quoteId;
-            request.quotedRate = quote.rate;
+        if (form.quoteId() != null) {
+            request.quoteId = form.quoteId();
             request.quoteTolerance = form.tolerance().setScale(QuotePrice.RATE_SCALE);
         }
-        return request.persist().replaceWith(request);
+        return request;
     }
 
     private static Map<String, Object> accepted(TransactionRequest request) {

@@ -61,7 +61,12 @@ public class WalletStore {
                                 .map(states -> states.stream().map(state -> new Claimed(state, now)).toList()));
     }
 
-    /** Clears the dirty mark of wallets whose published version is still their latest. */
+    /**
+     * Clears the dirty mark of wallets whose published version is still their latest. It never waits for a row lock:
+     * a wallet the consumer is changing right now keeps its mark and goes out again in a later round. Waiting would
+     * deadlock with the consumer, which locks wallets in its batch's order while this statement locks them in its
+     * plan's order (seen: every round refused for minutes while a user's wallet never went out).
+     */
     public Uni<Void> published(List<Claimed> claimed) {
         if (claimed.isEmpty()) {
             return Uni.createFrom().voidItem();
@@ -71,8 +76,9 @@ public class WalletStore {
             values.append(i == 0 ? "" : ", ").append("(?").append(2 * i + 1).append(", cast(?").append(2 * i + 2).append(" as bigint))");
         }
         return Panache.getSession().chain(session -> {
-            var query = session.createNativeQuery("update {h-schema}wallet w set dirty = false from (values " + values
-                    + ") v(user_id, version) where w.user_id = v.user_id and w.version = v.version");
+            var query = session.createNativeQuery("with mine as (select w.user_id from {h-schema}wallet w join (values " + values
+                    + ") v(user_id, version) on w.user_id = v.user_id and w.version = v.version for update of w skip locked)"
+                    + " update {h-schema}wallet w set dirty = false where w.user_id in (select user_id from mine)");
             for (int i = 0; i < claimed.size(); i++) {
                 query.setParameter(2 * i + 1, claimed.get(i).state().userId());
                 query.setParameter(2 * i + 2, claimed.get(i).state().version());
