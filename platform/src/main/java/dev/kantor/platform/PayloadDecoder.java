@@ -13,7 +13,10 @@ import java.util.HexFormat;
 import java.util.Map;
 import java.util.Optional;
 
+import org.apache.avro.Conversions;
 import org.apache.avro.Schema;
+import org.apache.avro.data.TimeConversions;
+import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericDatumReader;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.avro.io.BinaryDecoder;
@@ -27,6 +30,14 @@ import org.apache.avro.io.DecoderFactory;
 public final class PayloadDecoder {
 
     static final int PREVIEW_BYTES = 64;
+
+    /** Decimals and timestamps as an operator reads them (12.3400, an instant), not as bytes and milliseconds. */
+    private static final GenericData MODEL = new GenericData();
+
+    static {
+        MODEL.addLogicalTypeConversion(new Conversions.DecimalConversion());
+        MODEL.addLogicalTypeConversion(new TimeConversions.TimestampMillisConversion());
+    }
 
     private final URI contentIds;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
@@ -57,7 +68,7 @@ public final class PayloadDecoder {
         }
         try {
             BinaryDecoder decoder = DecoderFactory.get().binaryDecoder(value, 5, value.length - 5, null);
-            GenericRecord record = new GenericDatumReader<GenericRecord>(writer.get()).read(null, decoder);
+            GenericRecord record = new GenericDatumReader<GenericRecord>(writer.get(), writer.get(), MODEL).read(null, decoder);
             String trailing = decoder.isEnd() ? "" : " (with trailing bytes)";
             return writer.get().getName() + " (schema id " + id + ")" + trailing + " " + record;
         } catch (IOException | RuntimeException e) {
