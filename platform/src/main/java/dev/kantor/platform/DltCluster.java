@@ -78,13 +78,28 @@ final class DltCluster implements AutoCloseable {
         return List.copyOf(names);
     }
 
-    /** Every record of the topic, up to its end offsets of now, in time order. */
-    List<DeadLetterRecord> read(String topic) {
-        List<DeadLetterRecord> records = new ArrayList<>();
-        readWhole(topic, record -> records.add(DeadLetterRecord.of(record)));
-        records.sort(Comparator.comparing(DeadLetterRecord::timestamp).thenComparingInt(DeadLetterRecord::partition)
+    /** Every record of the topic up to its end offsets of now, one at a time: a topic of 30 days need not fit in memory. */
+    void forEach(String topic, java.util.function.Consumer<DeadLetterRecord> each) {
+        readWhole(topic, record -> each.accept(DeadLetterRecord.of(record)));
+    }
+
+    /** The records of the topic the selection matches, in time order, and how many it holds in all. */
+    Selected select(String topic, DltSelection selection) {
+        List<DeadLetterRecord> matching = new ArrayList<>();
+        long[] total = {0};
+        forEach(topic, record -> {
+            total[0]++;
+            if (selection.matches(record)) {
+                matching.add(record);
+            }
+        });
+        matching.sort(Comparator.comparing(DeadLetterRecord::timestamp).thenComparingInt(DeadLetterRecord::partition)
                 .thenComparingLong(DeadLetterRecord::offset));
-        return records;
+        return new Selected(List.copyOf(matching), total[0]);
+    }
+
+    /** What {@link #select} found. */
+    record Selected(List<DeadLetterRecord> records, long total) {
     }
 
     /** The replay log's entries for one dead-letter topic, by dead letter id; empty when the log is absent. */

@@ -134,19 +134,20 @@ public final class DltCommand {
                 throw new PlatformException("no topic " + topic + " at " + target.bootstrapServers() + "; its dead-letter topics: "
                         + String.join(", ", DltCluster.deadLetterTopics(existing).stream().filter(existing::contains).toList()));
             }
-            List<DeadLetterRecord> records = cluster.read(topic);
-            List<DltSelection.Position> missing = request.selection().missing(records);
+            DltCluster.Selected found = cluster.select(topic, request.selection());
+            List<DltSelection.Position> missing = request.selection().missing(found.records());
             if (!missing.isEmpty()) {
                 throw new PlatformException("no record of " + topic + " at " + String.join(",", missing.stream().map(Object::toString).toList()));
             }
             Map<String, ReplayLog.Entry> replays = cluster.replays(topic, existing);
-            List<DeadLetterRecord> selected = request.selection().select(records);
-            if (records.isEmpty()) {
+            List<DeadLetterRecord> selected = found.records();
+            if (found.total() == 0) {
                 out.println(topic + " is empty: nothing was dead-lettered there (or all of it is past its retention).");
                 return request.action().equals("replay") ? REFUSED : DONE;
             }
             if (selected.isEmpty()) {
-                out.println("none of the " + records.size() + " records of " + topic + " is " + request.selection().describe() + ".");
+                out.println("no record of " + topic + " " + request.selection().describe() + " (of " + found.total()
+                        + (found.total() == 1 ? " record)." : " records)."));
                 return request.action().equals("replay") ? REFUSED : DONE;
             }
             return request.action().equals("show") ? show(selected, replays) : replay(cluster, topic, selected, replays, request);
@@ -156,16 +157,16 @@ public final class DltCommand {
     private int list(DltCluster cluster, Set<String> existing) {
         out.println("dead-letter topics at " + target.describe());
         for (String topic : DltCluster.deadLetterTopics(existing)) {
-            DltSummary summary = existing.contains(topic)
-                    ? summary(topic, cluster.read(topic), cluster.replays(topic, existing))
-                    : DltSummary.absent(topic);
-            out.print(summary.text());
+            if (!existing.contains(topic)) {
+                out.print(DltSummary.absent(topic).text());
+                continue;
+            }
+            Map<String, ReplayLog.Entry> replays = cluster.replays(topic, existing);
+            DltSummary.Tally tally = new DltSummary.Tally(topic, replays.keySet());
+            cluster.forEach(topic, tally::add);
+            out.print(tally.summary().text());
         }
         return DONE;
-    }
-
-    static DltSummary summary(String topic, List<DeadLetterRecord> records, Map<String, ReplayLog.Entry> replays) {
-        return DltSummary.of(topic, records, records.stream().filter(r -> replays.containsKey(r.id())).count());
     }
 
     private int show(List<DeadLetterRecord> selected, Map<String, ReplayLog.Entry> replays) {
@@ -179,6 +180,11 @@ public final class DltCommand {
 
     private int replay(DltCluster cluster, String topic, List<DeadLetterRecord> selected, Map<String, ReplayLog.Entry> replays,
             Request request) {
+        if (!cluster.topics().contains(ReplayLog.TOPIC)) {
+            throw new PlatformException("the replay log " + ReplayLog.TOPIC + " is absent at " + target.bootstrapServers()
+                    + ": nothing was sent. It is declared in kantor-topology.yaml: ./kantor up creates it, on Kubernetes the"
+                    + " KafkaTopic of k8s/base/kafka/topics.yaml");
+        }
         ReplayPlan plan = ReplayPlan.of(selected, replays, request.force());
         plan.refusals().forEach(line -> out.println("refused  " + line));
         List<ReplayLog.Entry> sent = plan.toSend().isEmpty() ? List.of() : cluster.replay(topic, plan.toSend(), replays);

@@ -1,11 +1,12 @@
 package dev.kantor.platform;
 
 import java.time.Instant;
-import java.util.Comparator;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
@@ -30,13 +31,48 @@ public record DltSummary(String topic, boolean exists, long count, Optional<Inst
 
     /** The topic's records summed up; {@code replayed} counts those the replay log holds. */
     public static DltSummary of(String topic, List<DeadLetterRecord> records, long replayed) {
-        Map<String, Long> counts = new LinkedHashMap<>();
-        records.forEach(r -> counts.merge(group(r.reason()), 1L, Long::sum));
-        Map<String, Long> sorted = new LinkedHashMap<>();
-        counts.entrySet().stream().sorted(Map.Entry.<String, Long>comparingByValue().reversed().thenComparing(Map.Entry.comparingByKey()))
-                .forEach(e -> sorted.put(e.getKey(), e.getValue()));
-        Optional<Instant> oldest = records.stream().map(DeadLetterRecord::timestamp).min(Comparator.naturalOrder());
-        return new DltSummary(topic, true, records.size(), oldest, sorted, replayed);
+        Tally tally = new Tally(topic, Set.of());
+        records.forEach(tally::add);
+        return tally.summary(replayed);
+    }
+
+    /** A summary made one record at a time, keeping only counts: a dead-letter topic may be long. */
+    public static final class Tally {
+
+        private final String topic;
+        private final Set<String> replayedIds;
+        private final Map<String, Long> counts = new HashMap<>();
+        private long count;
+        private long replayed;
+        private Instant oldest;
+
+        /** @param replayedIds the dead letters the replay log holds ({@link DeadLetterRecord#id()}) */
+        public Tally(String topic, Set<String> replayedIds) {
+            this.topic = topic;
+            this.replayedIds = replayedIds;
+        }
+
+        public void add(DeadLetterRecord record) {
+            count++;
+            counts.merge(group(record.reason()), 1L, Long::sum);
+            if (replayedIds.contains(record.id())) {
+                replayed++;
+            }
+            if (oldest == null || record.timestamp().isBefore(oldest)) {
+                oldest = record.timestamp();
+            }
+        }
+
+        public DltSummary summary() {
+            return summary(replayed);
+        }
+
+        private DltSummary summary(long replayedCount) {
+            Map<String, Long> sorted = new LinkedHashMap<>();
+            counts.entrySet().stream().sorted(Map.Entry.<String, Long>comparingByValue().reversed().thenComparing(Map.Entry.comparingByKey()))
+                    .forEach(e -> sorted.put(e.getKey(), e.getValue()));
+            return new DltSummary(topic, true, count, Optional.ofNullable(oldest), sorted, replayedCount);
+        }
     }
 
     /** The reason with its ids and numbers masked: the kind of failure. */

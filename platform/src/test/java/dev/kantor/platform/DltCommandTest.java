@@ -80,6 +80,17 @@ class DltCommandTest {
     }
 
     @Test
+    void aTallyCountsTheRecordsTheReplayLogHolds() {
+        DltSummary.Tally tally = new DltSummary.Tally("transaction.dlt", java.util.Set.of("transaction.dlt/0/1", "wallet.dlt/0/0"));
+        tally.add(letter(0, "r", "t", Instant.parse("2026-01-02T00:00:00Z")));
+        tally.add(letter(1, "r", "t", Instant.parse("2026-01-01T00:00:00Z")));
+        DltSummary summary = tally.summary();
+        assertEquals(2, summary.count());
+        assertEquals(1, summary.replayed());
+        assertEquals(Optional.of(Instant.parse("2026-01-01T00:00:00Z")), summary.oldest());
+    }
+
+    @Test
     void anEmptyOrAbsentTopicIsSaidSo() {
         assertEquals("wallet.dlt: empty\n", DltSummary.of("wallet.dlt", List.of(), 0).text());
         assertEquals("fleet-edge.dlt: absent (no such topic on this cluster)\n", DltSummary.absent("fleet-edge.dlt").text());
