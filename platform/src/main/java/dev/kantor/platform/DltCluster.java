@@ -70,10 +70,18 @@ final class DltCluster implements AutoCloseable {
         }
     }
 
-    /** The declared dead-letter topics (present or not), then any other *.dlt topic the cluster holds. */
+    /**
+     * The dead-letter topics of the topology the cluster holds (the exchange's, or a vessel's: fleet-edge.dlt), present
+     * or not, so that a missing one shows; then any other *.dlt topic on the cluster.
+     */
     static List<String> deadLetterTopics(Set<String> existing) {
         Set<String> names = new LinkedHashSet<>();
-        Topology.load().topics().stream().map(Topology.TopicSpec::name).filter(n -> n.endsWith(".dlt")).forEach(names::add);
+        for (Topology topology : List.of(Topology.load(), Topology.vessel())) {
+            List<String> declared = topology.topics().stream().map(Topology.TopicSpec::name).toList();
+            if (declared.stream().anyMatch(n -> !n.endsWith(".dlt") && !n.equals(ReplayLog.TOPIC) && existing.contains(n))) {
+                declared.stream().filter(n -> n.endsWith(".dlt")).forEach(names::add);
+            }
+        }
         existing.stream().filter(n -> n.endsWith(".dlt")).sorted().forEach(names::add);
         return List.copyOf(names);
     }

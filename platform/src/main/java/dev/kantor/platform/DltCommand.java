@@ -155,8 +155,13 @@ public final class DltCommand {
     }
 
     private int list(DltCluster cluster, Set<String> existing) {
+        List<String> topics = DltCluster.deadLetterTopics(existing);
+        if (topics.isEmpty()) {
+            out.println("no dead-letter topics at " + target.describe() + " (neither declared ones nor any *.dlt)");
+            return DONE;
+        }
         out.println("dead-letter topics at " + target.describe());
-        for (String topic : DltCluster.deadLetterTopics(existing)) {
+        for (String topic : topics) {
             if (!existing.contains(topic)) {
                 out.print(DltSummary.absent(topic).text());
                 continue;

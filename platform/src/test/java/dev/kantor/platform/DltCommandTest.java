@@ -91,6 +91,16 @@ class DltCommandTest {
     }
 
     @Test
+    void theDeadLetterTopicsAreThoseOfTheTopologyTheClusterHoldsAndAnyOtherDlt() {
+        assertEquals(List.of("account.dlt", "transaction.dlt", "wallet.dlt", "gateway.dlt", "fleet-analytics.dlt"),
+                DltCluster.deadLetterTopics(java.util.Set.of("transactions", "transaction.dlt", "fleet-analytics.dlt")),
+                "the exchange's, present or not");
+        assertEquals(List.of("fleet-edge.dlt"), DltCluster.deadLetterTopics(java.util.Set.of("reefer-readings", "kantor.dlt-replays")),
+                "a vessel's cluster");
+        assertEquals(List.of(), DltCluster.deadLetterTopics(java.util.Set.of("kantor.dlt-replays")));
+    }
+
+    @Test
     void anEmptyOrAbsentTopicIsSaidSo() {
         assertEquals("wallet.dlt: empty\n", DltSummary.of("wallet.dlt", List.of(), 0).text());
         assertEquals("fleet-edge.dlt: absent (no such topic on this cluster)\n", DltSummary.absent("fleet-edge.dlt").text());
