@@ -171,19 +171,26 @@ final class DltCluster implements AutoCloseable {
         config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
         config.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, "kantor-dlt-replay-" + deadLetterTopic);
         config.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, (int) TIMEOUT.toMillis());
+        config.put(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, 300_000);
         List<ReplayLog.Entry> done = new ArrayList<>();
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(config, new ByteArraySerializer(), new ByteArraySerializer())) {
             producer.initTransactions();
             producer.beginTransaction();
             try {
+                // Sent together and then waited for, not one round trip each: the transaction has a timeout.
+                List<java.util.concurrent.Future<RecordMetadata>> sends = new ArrayList<>();
                 for (DeadLetterRecord record : records) {
-                    String source = record.sourceTopic().orElseThrow();
                     // No partition: the key's partition, as the original producer chose it (the same while the topic
                     // keeps its partition count), so the record queues behind its account's other requests.
-                    RecordMetadata sent = producer.send(new ProducerRecord<>(source, null, record.key(), record.value(),
-                            record.originalHeaders())).get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+                    sends.add(producer.send(new ProducerRecord<>(record.sourceTopic().orElseThrow(), null, record.key(), record.value(),
+                            record.originalHeaders())));
+                }
+                producer.flush();
+                for (int i = 0; i < records.size(); i++) {
+                    DeadLetterRecord record = records.get(i);
+                    RecordMetadata sent = sends.get(i).get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
                     int times = Optional.ofNullable(earlier.get(record.id())).map(ReplayLog.Entry::times).orElse(0) + 1;
-                    ReplayLog.Entry entry = new ReplayLog.Entry(record.id(), Instant.now(), source, sent.partition(), sent.offset(), times);
+                    ReplayLog.Entry entry = new ReplayLog.Entry(record.id(), Instant.now(), sent.topic(), sent.partition(), sent.offset(), times);
                     producer.send(new ProducerRecord<>(ReplayLog.TOPIC, record.id().getBytes(StandardCharsets.UTF_8), ReplayLog.encode(entry)));
                     done.add(entry);
                 }
