@@ -8,7 +8,7 @@ import dev.kantor.topology.Topology;
 
 /**
  * The `kantor` command: up (foreground, Ctrl-C stops), up --detach, down, status, part NAME stop|kill|start|restart,
- * topology, schemas, audit.
+ * topology, schemas, audit, dlt.
  */
 public final class PlatformMain {
 
@@ -66,6 +66,7 @@ public final class PlatformMain {
             case "schemas" -> schemas(rest);
             case "link" -> link(platform, rest);
             case "audit" -> Audit.command(rest, config, System.out, System.err);
+            case "dlt" -> DltCommand.command(rest, config, System.out, System.err);
             default -> {
                 System.out.println("""
                         usage: kantor up [--brokers 1|3] [--detach] [--no-services] [--secure] [--fleet ...]
@@ -84,6 +85,9 @@ public final class PlatformMain {
                                kantor audit [--settle S] [--users PREFIX] [--bootstrap ..] [--db-url ..] [--registry ..]
                                                                 reconcile ledger, balances, wallets and outcomes; exit 0 clean,
                                                                 1 with differences (the first printed), 2 when it cannot run
+                               kantor dlt list|show TOPIC|replay TOPIC [--reason TEXT | --offsets P:O,...] [--force] [--bootstrap ..]
+                                                                the dead letters: counts and reasons, each record decoded, sent
+                                                                back to its source once (kantor dlt --help)
                         environment: KANTOR_HOME (data, default ./.kantor), KANTOR_KAFKA_PORT (9092),
                           KANTOR_REGISTRY_PORT (8081), KANTOR_POSTGRES_PORT (5433), KANTOR_CONTROL_PORT (9990),
                           KANTOR_VESSEL_PORT (9292; the link's proxies from +100),

@@ -16,13 +16,14 @@ class TopologyTest {
     @Test
     void declaresEveryTopicOfThePlatform() {
         assertEquals(List.of("account-requests", "accounts", "transaction-requests", "transactions",
-                "transactions-rejected", "rates", "wallets", "account.dlt", "transaction.dlt", "wallet.dlt", "gateway.dlt"),
+                "transactions-rejected", "rates", "wallets", "account.dlt", "transaction.dlt", "wallet.dlt", "gateway.dlt",
+                "kantor.dlt-replays"),
                 topology.topics().stream().map(Topology.TopicSpec::name).toList());
     }
 
     @Test
     void stateTopicsAreCompactedAndHistoryTopicsHaveARetention() {
-        Set<String> compacted = Set.of("accounts", "rates", "wallets");
+        Set<String> compacted = Set.of("accounts", "rates", "wallets", "kantor.dlt-replays");
         Set<String> keptForever = Set.of("transactions", "transactions-rejected");
         for (Topology.TopicSpec topic : topology.topics()) {
             String policy = topic.config().get("cleanup.policy");
