@@ -58,7 +58,8 @@ class NetworkPolicyRulesTest {
      * The matrix: a row per source, a column per destination and port; + allowed, . denied. One pod stands for all the
      * pods of its Deployment or pool, a second one of the same kind (gateway → gateway, kantor-brokers-0 →
      * kantor-brokers-1) is another replica. "dns:53" is UDP and TCP both. ~: neither end is in the namespace, so
-     * these policies say nothing (the gateway's port is open to anywhere, hence + for the operators too).
+     * these policies say nothing. d: allowed in dev only: there the gateway's port is open to anywhere (hence the
+     * operators too); prod has an Ingress, and only its controller reaches the gateway (and Prometheus, its metrics).
      */
     static final String MATRIX = """
             from \\ to                 gateway:http wallet:http transaction:http registry:http brokers:client brokers:9091 brokers:9090 brokers:8443 db:5432 db:8000 dns:53 kube-apiserver:443
@@ -73,12 +74,12 @@ class NetworkPolicyRulesTest {
             kantor-entity-operator                .           .                .             .              +            +            +            +       .       .      +                  +
             kantor-db-2                           .           .                .             .              .            .            .            .       +       +      +                  +
             kantor-db-3-join                      .           .                .             .              .            .            .            .       +       +      +                  +
-            strimzi-cluster-operator              +           .                .             .              .            +            +            +       .       .      ~                  ~
-            cnpg-operator                         +           .                .             .              .            .            .            .       +       +      ~                  ~
+            strimzi-cluster-operator              d           .                .             .              .            +            +            +       .       .      ~                  ~
+            cnpg-operator                         d           .                .             .              .            .            .            .       +       +      ~                  ~
             ingress-controller                    +           .                .             .              .            .            .            .       .       .      ~                  ~
             prometheus                            +           +                +             .              .            .            .            .       .       .      ~                  ~
-            elsewhere                             +           .                .             .              .            .            .            .       .       .      ~                  ~
-            internet                              +           .                .             .              .            .            .            .       .       .      ~                  ~
+            elsewhere                             d           .                .             .              .            .            .            .       .       .      ~                  ~
+            internet                              d           .                .             .              .            .            .            .       .       .      ~                  ~
             """;
 
     /** A pod, or with no namespace an address that is no pod; ports by name. */
@@ -236,7 +237,8 @@ class NetworkPolicyRulesTest {
                 boolean allowed = destination[1].equals(String.valueOf(DNS))
                         ? network.allows(source, target, DNS, "UDP") && network.allows(source, target, DNS, "TCP")
                         : network.allows(source, target, target.port(destination[1]), "TCP");
-                expected.append(cells[0]).append(" -> ").append(columns.get(i)).append(' ').append(cells[i + 1]).append('\n');
+                String cell = cells[i + 1].equals("d") ? (overlay.equals("prod") ? "." : "+") : cells[i + 1];
+                expected.append(cells[0]).append(" -> ").append(columns.get(i)).append(' ').append(cell).append('\n');
                 actual.append(cells[0]).append(" -> ").append(columns.get(i)).append(' ').append(!governed ? "~" : allowed ? "+" : ".").append('\n');
             }
         }
@@ -266,7 +268,9 @@ class NetworkPolicyRulesTest {
         for (String outside : List.of("internet", "elsewhere", "ingress-controller")) {
             for (Endpoint pod : pods(network)) {
                 for (int port : pod.ports().values()) {
-                    boolean gateway = "gateway".equals(pod.labels().get("app.kubernetes.io/name")) && port == gatewayPort;
+                    // In prod only the ingress controller: users come in through the Ingress.
+                    boolean gateway = "gateway".equals(pod.labels().get("app.kubernetes.io/name")) && port == gatewayPort
+                            && (!overlay.equals("prod") || outside.equals("ingress-controller"));
                     assertEquals(gateway, network.allows(network.get(outside), pod, port, "TCP"), outside + " → " + pod.name() + ":" + port);
                 }
             }

@@ -81,6 +81,8 @@ public final class PlatformMain {
                                kantor status                          what runs where, and whether it is healthy
                                kantor part NAME stop|kill|start|restart one part: postgres, registry, kafka (kafka-1..3), a service
                                kantor schemas --registry URL          check and register every event schema in a registry (the Kubernetes Job)
+                               kantor schemas --registry URL --await A,B  wait until this release's schemas of artifacts A, B are
+                                                                registered (the services' init container on Kubernetes)
                                kantor audit [--settle S] [--users PREFIX] [--bootstrap ..] [--db-url ..] [--registry ..]
                                                                 reconcile ledger, balances, wallets and outcomes; exit 0 clean,
                                                                 1 with differences (the first printed), 2 when it cannot run
@@ -108,13 +110,50 @@ public final class PlatformMain {
     private static int schemas(List<String> args) {
         int at = args.indexOf("--registry");
         if (at < 0 || at + 1 >= args.size()) {
-            System.err.println("usage: kantor schemas --registry http://registry:8080");
+            System.err.println("usage: kantor schemas --registry http://registry:8080 [--await ARTIFACT,...]");
             return 2;
+        }
+        int await = args.indexOf("--await");
+        if (await >= 0) {
+            return awaitSchemas(new SchemaRegistryClient(args.get(at + 1)), await + 1 < args.size() ? List.of(args.get(await + 1).split(",")) : List.of());
         }
         List<SchemaRegistryClient.Version> registered = new SchemaGate(new SchemaRegistryClient(args.get(at + 1)))
                 .checkAndRegister(SchemaGate.subjects(Topology.load()));
         System.out.println("registered or already current: " + registered.size() + " schemas");
         return 0;
+    }
+
+    /**
+     * Waits until the current schema (this release's) of each artifact named is registered: the init container of
+     * every service on Kubernetes, so that no service starts before the register-schemas Job has registered what it
+     * writes. Polls, as an init container must: the cluster runs the service only once this exits 0.
+     */
+    private static int awaitSchemas(SchemaRegistryClient registry, List<String> artifacts) {
+        List<SchemaGate.Subject> wanted = SchemaGate.subjects(Topology.load()).stream().filter(s -> artifacts.contains(s.artifactId())).toList();
+        if (artifacts.isEmpty() || wanted.size() != artifacts.size()) {
+            System.err.println("--await takes artifacts of the topology, comma-separated: unknown among " + artifacts);
+            return 2;
+        }
+        SchemaGate gate = new SchemaGate(registry);
+        while (true) {
+            List<String> missing;
+            try {
+                missing = gate.missing(wanted);
+            } catch (RuntimeException unreachable) {
+                missing = List.of("(registry: " + unreachable.getMessage() + ")");
+            }
+            if (missing.isEmpty()) {
+                System.out.println("registered: " + String.join(", ", artifacts));
+                return 0;
+            }
+            System.out.println("waiting for the register-schemas Job to register " + missing);
+            try {
+                Thread.sleep(2_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return 1;
+            }
+        }
     }
 
     private static int up(PlatformConfig config, LocalPlatform platform, boolean services) {
