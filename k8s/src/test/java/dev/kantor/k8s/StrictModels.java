@@ -1,6 +1,5 @@
 package dev.kantor.k8s;
 
-import java.util.List;
 import java.util.Map;
 
 import com.fasterxml.jackson.databind.BeanDescription;
@@ -97,10 +96,5 @@ final class StrictModels {
             return CloudNativePgCluster.class;
         }
         throw new AssertionError("no typed model for " + parsed.getApiVersion() + " " + parsed.getKind() + " " + parsed.getMetadata().getName());
-    }
-
-    /** Every document read strictly into its model; the typed objects, in order. */
-    static List<Object> readAll(List<HasMetadata> parsed, List<JsonNode> documents) {
-        return java.util.stream.IntStream.range(0, parsed.size()).mapToObj(i -> (Object) read(documents.get(i), modelOf(parsed.get(i)))).toList();
     }
 }
