@@ -241,6 +241,7 @@ class NetworkPolicyRulesTest {
             gateway                                      .                    .              +             +                    .                     .               .       +            .      +                  .
             wallet                                       .                    .              +             +                    .                     .               .       +            .      +                  .
             registry                                     .                    .              .             .                    .                     .               .       +            .      +                  .
+            register-vessel-schemas                      .                    .              .             +                    .                     .               .       .            .      +                  .
             strimzi-cluster-operator                     .                    +              .             .                    +                     +               .       .            +      ~                  ~
             prometheus                                   .                    .              .             .                    +                     .               .       .            +      ~                  ~
             internet                                     .                    .              .             .                    +                     .               .       .            +      ~                  ~

@@ -142,6 +142,9 @@ class SchemaGateIT {
         assertEquals(List.of(), gate.missing(SchemaGate.subjects(Topology.load())));
         assertEquals(0, PlatformMain.run(new String[] {"schemas", "--registry", url, "--await", "accounts-value,transaction-requests-value"}));
         assertEquals(2, PlatformMain.run(new String[] {"schemas", "--registry", url, "--await", "no-such-topic-value"}), "not of the topology");
+        assertEquals(2, PlatformMain.run(new String[] {"schemas", "--registry", url, "--topology", "vessel", "--await", "accounts-value"}),
+                "not of the vessel's topology");
+        assertEquals(2, PlatformMain.run(new String[] {"schemas", "--registry", url, "--topology", "ship"}), "no such topology");
     }
 
     private SchemaGate.Subject subject(String json) {
