@@ -22,6 +22,7 @@ import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.strimzi.api.kafka.model.common.authentication.KafkaClientAuthenticationScramSha512;
 import io.strimzi.api.kafka.model.kafka.Kafka;
@@ -133,6 +134,34 @@ class FleetManifestsTest {
         assertTrue(shoreKafka.getSpec().getKafka().getListeners().get(0).getNetworkPolicyPeers().stream()
                 .anyMatch(peer -> "KafkaMirrorMaker2".equals(peer.getPodSelector().getMatchLabels().get("strimzi.io/kind"))),
                 "the shore's listener lets MirrorMaker in");
+    }
+
+    /**
+     * The vessel's schemas are registered by a Job of their own (the exchange's registers only the exchange's), in
+     * the same registry, by the same release's image; the edge starts only once the schemas of what it writes are.
+     */
+    @Test
+    void theVesselsSchemasAreRegisteredBeforeTheEdgeWritesThem() {
+        List<Job> jobs = KubernetesManifestsTest.typed(documents, Job.class);
+        Container exchange = named(jobs, "register-schemas").getSpec().getTemplate().getSpec().getContainers().get(0);
+        Container vessel = named(jobs, "register-vessel-schemas").getSpec().getTemplate().getSpec().getContainers().get(0);
+        assertEquals(exchange.getImage(), vessel.getImage(), "one release of the platform image");
+        assertTrue(exchange.getImage().matches("kantor/platform:.+"), exchange.getImage());
+        assertEquals(List.of("schemas", "--registry", exchange.getArgs().get(2), "--topology", "vessel"), vessel.getArgs());
+        assertEquals("register-schemas", named(jobs, "register-vessel-schemas").getSpec().getTemplate().getMetadata().getLabels()
+                .get("app.kubernetes.io/name"), "the label the network policies let reach the registry");
+        KubernetesManifestsTest.assertContainerIsBounded("register-vessel-schemas", vessel);
+
+        Deployment edge = named(KubernetesManifestsTest.typed(documents, Deployment.class), "fleet-edge");
+        Container await = edge.getSpec().getTemplate().getSpec().getInitContainers().get(0);
+        assertEquals(exchange.getImage(), await.getImage());
+        assertEquals(List.of("schemas", "--registry", exchange.getArgs().get(2), "--topology", "vessel", "--await"), await.getArgs().subList(0, 6));
+        // What EdgeTopology writes: its window summaries and cold-chain alerts, each a vessel topic with a value schema.
+        List<String> artifacts = List.of(await.getArgs().get(6).split(","));
+        assertEquals(List.of("reefer-summaries-value", "reefer-alerts-value"), artifacts);
+        Map<String, Topology.TopicSpec> topics = Topology.vessel().topics().stream().collect(Collectors.toMap(Topology.TopicSpec::valueArtifactId, t -> t));
+        artifacts.forEach(a -> assertTrue(topics.containsKey(a) && topics.get(a).valueSchemaName().isPresent(), a + " is a vessel schema"));
+        KubernetesManifestsTest.assertContainerIsBounded("fleet-edge await-schemas", await);
     }
 
     /** Whether a simple-authorization user may do the operation on the topic (literal name, or a prefix of it). */

@@ -77,6 +77,7 @@ class KubernetesManifestsTest {
                 assertNotNull(container.getStartupProbe(), name + " startup");
                 assertContainerIsBounded(name, container);
             }
+            nullToEmpty(pod.getInitContainers()).forEach(init -> assertContainerIsBounded(name + " " + init.getName(), init));
         }
         for (Job job : typed(documents, Job.class)) {
             PodSpec pod = job.getSpec().getTemplate().getSpec();
@@ -186,6 +187,10 @@ class KubernetesManifestsTest {
                         "config map " + from.getConfigMapRef().getName() + " exists"));
             }
         }
+        for (Deployment deployment : typed(documents, Deployment.class)) {
+            nullToEmpty(deployment.getSpec().getTemplate().getSpec().getInitContainers())
+                    .forEach(init -> tags.add(init.getImage().replaceFirst("^[^:]+:", "")));
+        }
         for (Job job : typed(documents, Job.class)) {
             tags.add(job.getSpec().getTemplate().getSpec().getContainers().get(0).getImage().replaceFirst("^[^:]+:", ""));
         }
@@ -288,6 +293,118 @@ class KubernetesManifestsTest {
         }
     }
 
+    /**
+     * No service starts before the register-schemas Job has registered what it writes: its pod's init container (the
+     * Job's image, so this release's schemas) waits for exactly the value artifacts of the topics its channels write,
+     * at the registry the Job registers them in. The cluster enforces the order; no retry loop in the service does.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"dev", "prod"})
+    void everyServiceStartsOnlyOnceTheSchemasItWritesAreRegistered(String overlay) throws Exception {
+        List<HasMetadata> documents = build(overlay);
+        Job job = typed(documents, Job.class).stream().filter(j -> j.getMetadata().getName().equals("register-schemas")).findFirst().orElseThrow();
+        Container register = job.getSpec().getTemplate().getSpec().getContainers().get(0);
+        assertEquals(List.of("schemas", "--registry"), register.getArgs().subList(0, 2), "the Job runs the schema gate");
+        String registry = register.getArgs().get(2);
+        Map<String, Topology.TopicSpec> topics = Topology.load().topics().stream().collect(Collectors.toMap(Topology.TopicSpec::name, t -> t));
+        List<Deployment> services = typed(documents, Deployment.class).stream()
+                .filter(d -> Services.PORTS.containsKey(d.getSpec().getTemplate().getMetadata().getLabels().get("app.kubernetes.io/name"))).toList();
+        assertEquals(Services.PORTS.size() * 2 - 1, services.size(), "every service, and every canary but transaction's");
+        for (Deployment deployment : services) {
+            String service = deployment.getSpec().getTemplate().getMetadata().getLabels().get("app.kubernetes.io/name");
+            List<Container> inits = nullToEmpty(deployment.getSpec().getTemplate().getSpec().getInitContainers());
+            assertEquals(1, inits.size(), deployment.getMetadata().getName() + " init containers");
+            Container await = inits.get(0);
+            assertEquals(register.getImage(), await.getImage(), deployment.getMetadata().getName() + ": the schemas of the Job's release");
+            assertEquals(List.of("schemas", "--registry", registry, "--await"), await.getArgs().subList(0, 4), deployment.getMetadata().getName());
+            Set<String> expected = new TreeSet<>();
+            ServiceChannels.of(service, ROOT.resolve("services/" + service + "/src/main/resources/application.properties")).writes()
+                    .forEach(topic -> topics.get(topic).valueSchemaName().ifPresent(schema -> expected.add(topics.get(topic).valueArtifactId())));
+            assertFalse(expected.isEmpty(), service + " writes events");
+            assertEquals(expected, new TreeSet<>(List.of(await.getArgs().get(4).split(","))), deployment.getMetadata().getName() + " awaits what it writes");
+            assertEquals(5, await.getArgs().size());
+        }
+    }
+
+    /**
+     * A node drain never takes every replica: each workload of more than one replica is covered by exactly one
+     * PodDisruptionBudget (the eviction API refuses pods under two) that lets at most one of its pods go at a time.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"dev", "prod", "fleet"})
+    void everyMultiReplicaWorkloadHasADisruptionBudgetOfOne(String overlay) throws Exception {
+        List<HasMetadata> documents = build(overlay);
+        List<io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget> budgets =
+                typed(documents, io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget.class);
+        Map<String, io.fabric8.kubernetes.api.model.PodTemplateSpec> workloads = new java.util.TreeMap<>();
+        Map<String, Integer> replicas = new java.util.TreeMap<>();
+        typed(documents, Deployment.class).forEach(d -> {
+            workloads.put(d.getMetadata().getName(), d.getSpec().getTemplate());
+            replicas.put(d.getMetadata().getName(), d.getSpec().getReplicas());
+        });
+        typed(documents, io.fabric8.kubernetes.api.model.apps.StatefulSet.class).forEach(d -> {
+            workloads.put(d.getMetadata().getName(), d.getSpec().getTemplate());
+            replicas.put(d.getMetadata().getName(), d.getSpec().getReplicas());
+        });
+        int multi = 0;
+        for (Map.Entry<String, io.fabric8.kubernetes.api.model.PodTemplateSpec> workload : workloads.entrySet()) {
+            List<io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget> covering = budgets.stream()
+                    .filter(b -> NetworkPolicyRulesTest.Network.selects(b.getSpec().getSelector(), workload.getValue().getMetadata().getLabels()))
+                    .toList();
+            if (replicas.get(workload.getKey()) > 1) {
+                multi++;
+                assertEquals(1, covering.size(), workload.getKey() + " (" + replicas.get(workload.getKey()) + " replicas) budgets");
+                io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget budget = covering.get(0);
+                assertEquals("kantor", budget.getMetadata().getNamespace(), budget.getMetadata().getName());
+                assertEquals(1, budget.getSpec().getMaxUnavailable().getIntVal(), workload.getKey() + ": one at a time");
+                assertNull(budget.getSpec().getMinAvailable());
+            }
+            assertTrue(covering.size() <= 1, workload.getKey() + " is under " + covering.size() + " budgets");
+        }
+        assertEquals(Map.of("dev", 0, "prod", 5, "fleet", 1).get(overlay), multi, overlay + ": multi-replica workloads");
+    }
+
+    /**
+     * Users come in through the prod Ingress: HTTPS (a TLS Secret for the host it routes), to the gateway's Service
+     * by its named port, with nginx passing Server-Sent Events on at once and keeping a quiet stream open.
+     */
+    @Test
+    void prodLetsUsersInThroughAnHttpsIngressToTheGatewayFitForServerSentEvents() throws Exception {
+        List<HasMetadata> prod = build("prod");
+        List<io.fabric8.kubernetes.api.model.networking.v1.Ingress> ingresses =
+                typed(prod, io.fabric8.kubernetes.api.model.networking.v1.Ingress.class);
+        assertEquals(1, ingresses.size());
+        io.fabric8.kubernetes.api.model.networking.v1.Ingress ingress = ingresses.get(0);
+        assertEquals("kantor", ingress.getMetadata().getNamespace());
+        assertEquals("nginx", ingress.getSpec().getIngressClassName());
+        Map<String, String> annotations = ingress.getMetadata().getAnnotations();
+        assertEquals("off", annotations.get("nginx.ingress.kubernetes.io/proxy-buffering"), "each event passed on at once");
+        assertTrue(Integer.parseInt(annotations.get("nginx.ingress.kubernetes.io/proxy-read-timeout")) >= 600, "a quiet stream stays open");
+        assertEquals("true", annotations.get("nginx.ingress.kubernetes.io/ssl-redirect"));
+        assertEquals(1, ingress.getSpec().getTls().size());
+        var tls = ingress.getSpec().getTls().get(0);
+        assertFalse(tls.getSecretName().isBlank());
+        assertEquals(1, ingress.getSpec().getRules().size());
+        var rule = ingress.getSpec().getRules().get(0);
+        assertEquals(List.of(rule.getHost()), tls.getHosts(), "the certificate is for the host routed");
+        assertEquals(1, rule.getHttp().getPaths().size());
+        var path = rule.getHttp().getPaths().get(0);
+        assertEquals("/", path.getPath());
+        assertEquals("Prefix", path.getPathType());
+        io.fabric8.kubernetes.api.model.Service gateway = typed(prod, io.fabric8.kubernetes.api.model.Service.class).stream()
+                .filter(s -> s.getMetadata().getName().equals(path.getBackend().getService().getName())).findFirst().orElseThrow();
+        assertEquals("gateway", gateway.getSpec().getSelector().get("app.kubernetes.io/name"));
+        assertTrue(gateway.getSpec().getPorts().stream().anyMatch(p -> p.getName().equals(path.getBackend().getService().getPort().getName())),
+                "the Service's port, by name");
+        assertTrue(typed(prod, Secret.class).stream().noneMatch(s -> s.getMetadata().getName().equals(tls.getSecretName())),
+                "the certificate is the operator's, not committed");
+        assertTrue(typed(build("dev"), io.fabric8.kubernetes.api.model.networking.v1.Ingress.class).isEmpty(), "dev: port-forward");
+    }
+
+    private static <T> List<T> nullToEmpty(List<T> list) {
+        return list == null ? List.of() : list;
+    }
+
     private static String secretKey(Container container, String variable) {
         return container.getEnv().stream().filter(e -> e.getName().equals(variable)).findFirst().orElseThrow(() -> new AssertionError(variable))
                 .getValueFrom().getSecretKeyRef().getKey();
@@ -385,16 +502,24 @@ class KubernetesManifestsTest {
 
     /** kubectl kustomize k8s/overlays/NAME, every document parsed by the fabric8 model. */
     static List<HasMetadata> build(String overlay) throws Exception {
+        List<HasMetadata> documents = new ArrayList<>();
+        for (String document : documents(kustomize(overlay))) {
+            documents.add(Serialization.unmarshal(new ByteArrayInputStream(document.getBytes(StandardCharsets.UTF_8))));
+        }
+        return documents;
+    }
+
+    /** The documents of a multi-document YAML stream as kubectl prints it. */
+    static List<String> documents(String yaml) {
+        return java.util.Arrays.stream(yaml.split("(?m)^---$")).filter(d -> !d.isBlank()).toList();
+    }
+
+    /** kubectl kustomize k8s/overlays/NAME: the YAML kubectl apply -k would send. */
+    static String kustomize(String overlay) throws Exception {
         Process kubectl = new ProcessBuilder("kubectl", "kustomize", ROOT.resolve("k8s/overlays/" + overlay).toString())
                 .redirectError(ProcessBuilder.Redirect.INHERIT).start();
         String yaml = new String(kubectl.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertEquals(0, kubectl.waitFor(), "kubectl kustomize k8s/overlays/" + overlay);
-        List<HasMetadata> documents = new ArrayList<>();
-        for (String document : yaml.split("(?m)^---$")) {
-            if (!document.isBlank()) {
-                documents.add(Serialization.unmarshal(new ByteArrayInputStream(document.getBytes(StandardCharsets.UTF_8))));
-            }
-        }
-        return documents;
+        return yaml;
     }
 }

@@ -25,6 +25,7 @@ import io.fabric8.kubernetes.api.model.LabelSelector;
 import io.fabric8.kubernetes.api.model.LabelSelectorRequirement;
 import io.fabric8.kubernetes.api.model.PodTemplateSpec;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyBuilder;
@@ -36,9 +37,9 @@ import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyPort;
 import io.fabric8.kubernetes.client.utils.Serialization;
 
 /**
- * Who may connect to whom, as the NetworkPolicies of a built overlay say: the pods of its Deployments and Jobs (their
- * template labels and named ports), the pods Strimzi and CloudNativePG make of its Kafka, KafkaNodePool and Cluster
- * resources (the labels those operators set), the operators and other clients in their own namespaces, and addresses
+ * Who may connect to whom, as the NetworkPolicies of a built overlay say: the pods of its Deployments, StatefulSets and
+ * Jobs (their template labels and named ports), the pods Strimzi and CloudNativePG make of its Kafka, KafkaNodePool,
+ * KafkaMirrorMaker2 and Cluster resources (the labels those operators set), the operators and other clients in their own namespaces, and addresses
  * that are no pod (a client from the internet, the Kubernetes API server). A small evaluator of the NetworkPolicy
  * semantics the manifests use: policies are additive allow-lists per direction once a pod is selected by any policy of
  * that direction; a connection needs the egress of its source and the ingress of its destination; podSelector and
@@ -58,7 +59,8 @@ class NetworkPolicyRulesTest {
      * The matrix: a row per source, a column per destination and port; + allowed, . denied. One pod stands for all the
      * pods of its Deployment or pool, a second one of the same kind (gateway → gateway, kantor-brokers-0 →
      * kantor-brokers-1) is another replica. "dns:53" is UDP and TCP both. ~: neither end is in the namespace, so
-     * these policies say nothing (the gateway's port is open to anywhere, hence + for the operators too).
+     * these policies say nothing. d: allowed in dev only: there the gateway's port is open to anywhere (hence the
+     * operators too); prod has an Ingress, and only its controller reaches the gateway (and Prometheus, its metrics).
      */
     static final String MATRIX = """
             from \\ to                 gateway:http wallet:http transaction:http registry:http brokers:client brokers:9091 brokers:9090 brokers:8443 db:5432 db:8000 dns:53 kube-apiserver:443
@@ -73,12 +75,12 @@ class NetworkPolicyRulesTest {
             kantor-entity-operator                .           .                .             .              +            +            +            +       .       .      +                  +
             kantor-db-2                           .           .                .             .              .            .            .            .       +       +      +                  +
             kantor-db-3-join                      .           .                .             .              .            .            .            .       +       +      +                  +
-            strimzi-cluster-operator              +           .                .             .              .            +            +            +       .       .      ~                  ~
-            cnpg-operator                         +           .                .             .              .            .            .            .       +       +      ~                  ~
+            strimzi-cluster-operator              d           .                .             .              .            +            +            +       .       .      ~                  ~
+            cnpg-operator                         d           .                .             .              .            .            .            .       +       +      ~                  ~
             ingress-controller                    +           .                .             .              .            .            .            .       .       .      ~                  ~
             prometheus                            +           +                +             .              .            .            .            .       .       .      ~                  ~
-            elsewhere                             +           .                .             .              .            .            .            .       .       .      ~                  ~
-            internet                              +           .                .             .              .            .            .            .       .       .      ~                  ~
+            elsewhere                             d           .                .             .              .            .            .            .       .       .      ~                  ~
+            internet                              d           .                .             .              .            .            .            .       .       .      ~                  ~
             """;
 
     /** A pod, or with no namespace an address that is no pod; ports by name. */
@@ -220,8 +222,38 @@ class NetworkPolicyRulesTest {
     @ParameterizedTest
     @ValueSource(strings = {"dev", "prod"})
     void theConnectionMatrixIsLeastPrivilege(String overlay) throws Exception {
-        Network network = network(overlay);
-        List<String> lines = MATRIX.lines().toList();
+        assertMatrix(overlay, network(overlay), MATRIX);
+    }
+
+    /**
+     * The fleet's share (k8s/components/fleet/network-policies.yaml on the dev platform): the edge reaches only
+     * vessel1's brokers and the registry; MirrorMaker only the two clusters' client listeners and its own workers;
+     * the analytics only the shore's brokers, the registry and each other, and take queries from anywhere; the vessel's
+     * nodes only each other (and the Kubernetes API); nothing of the exchange reaches the vessel.
+     */
+    static final String FLEET_MATRIX = """
+            from \\ to                  vessel1-brokers:client vessel1-brokers:9091 brokers:client registry:http fleet-analytics:http vessel1-to-shore:rest fleet-edge:http db:5432 gateway:http dns:53 kube-apiserver:443
+            fleet-edge                                   +                    .              .             +                    .                     .               .       .            .      +                  .
+            fleet-analytics                              .                    .              +             +                    +                     .               .       .            .      +                  .
+            vessel1-to-shore-mirrormaker2-0              +                    .              +             .                    .                     +               .       .            .      +                  .
+            vessel1-vessel1-nodes-0                      +                    +              .             .                    .                     .               .       .            .      +                  +
+            vessel1-entity-operator                      +                    +              .             .                    .                     .               .       .            .      +                  +
+            gateway                                      .                    .              +             +                    .                     .               .       +            .      +                  .
+            wallet                                       .                    .              +             +                    .                     .               .       +            .      +                  .
+            registry                                     .                    .              .             .                    .                     .               .       +            .      +                  .
+            register-vessel-schemas                      .                    .              .             +                    .                     .               .       .            .      +                  .
+            strimzi-cluster-operator                     .                    +              .             .                    +                     +               .       .            +      ~                  ~
+            prometheus                                   .                    .              .             .                    +                     .               .       .            +      ~                  ~
+            internet                                     .                    .              .             .                    +                     .               .       .            +      ~                  ~
+            """;
+
+    @org.junit.jupiter.api.Test
+    void theFleetsConnectionMatrixIsLeastPrivilege() throws Exception {
+        assertMatrix("fleet", network("fleet"), FLEET_MATRIX);
+    }
+
+    private static void assertMatrix(String overlay, Network network, String matrix) {
+        List<String> lines = matrix.lines().toList();
         List<String> columns = List.of(lines.get(0).split("\\s+")).subList(3, lines.get(0).split("\\s+").length);
         StringBuilder actual = new StringBuilder();
         StringBuilder expected = new StringBuilder();
@@ -236,7 +268,8 @@ class NetworkPolicyRulesTest {
                 boolean allowed = destination[1].equals(String.valueOf(DNS))
                         ? network.allows(source, target, DNS, "UDP") && network.allows(source, target, DNS, "TCP")
                         : network.allows(source, target, target.port(destination[1]), "TCP");
-                expected.append(cells[0]).append(" -> ").append(columns.get(i)).append(' ').append(cells[i + 1]).append('\n');
+                String cell = cells[i + 1].equals("d") ? (overlay.equals("prod") ? "." : "+") : cells[i + 1];
+                expected.append(cells[0]).append(" -> ").append(columns.get(i)).append(' ').append(cell).append('\n');
                 actual.append(cells[0]).append(" -> ").append(columns.get(i)).append(' ').append(!governed ? "~" : allowed ? "+" : ".").append('\n');
             }
         }
@@ -244,7 +277,7 @@ class NetworkPolicyRulesTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"dev", "prod"})
+    @ValueSource(strings = {"dev", "prod", "fleet"})
     void theNamespaceDeniesByDefaultAndEveryPodResolvesNames(String overlay) throws Exception {
         Network network = network(overlay);
         assertTrue(network.policies().stream().anyMatch(p -> p.getSpec().getPodSelector().getMatchLabels().isEmpty()
@@ -266,7 +299,9 @@ class NetworkPolicyRulesTest {
         for (String outside : List.of("internet", "elsewhere", "ingress-controller")) {
             for (Endpoint pod : pods(network)) {
                 for (int port : pod.ports().values()) {
-                    boolean gateway = "gateway".equals(pod.labels().get("app.kubernetes.io/name")) && port == gatewayPort;
+                    // In prod only the ingress controller: users come in through the Ingress.
+                    boolean gateway = "gateway".equals(pod.labels().get("app.kubernetes.io/name")) && port == gatewayPort
+                            && (!overlay.equals("prod") || outside.equals("ingress-controller"));
                     assertEquals(gateway, network.allows(network.get(outside), pod, port, "TCP"), outside + " → " + pod.name() + ":" + port);
                 }
             }
@@ -332,45 +367,66 @@ class NetworkPolicyRulesTest {
         List<NetworkPolicy> policies = new ArrayList<>(typed(documents, NetworkPolicy.class));
         policies.forEach(p -> assertEquals(NAMESPACE, p.getMetadata().getNamespace(), p.getMetadata().getName()));
 
-        // Strimzi: a pod per node of each pool (two stand for any number), the entity operator, and the policy Strimzi
-        // generates for the brokers (kantor-network-policy-kafka; it widens ingress, so it takes part).
-        Map<String, GenericKubernetesResource> kafkas = generic(documents, "Kafka");
-        assertEquals(1, kafkas.size(), "one Kafka cluster");
-        GenericKubernetesResource kafka = kafkas.values().iterator().next();
-        String cluster = kafka.getMetadata().getName();
-        List<Map<String, Object>> listeners = listeners(kafka);
-        Map<String, Integer> brokerPorts = new LinkedHashMap<>();
-        brokerPorts.put("tcp-ctrlplane", KRAFT_CONTROL_PLANE);
-        brokerPorts.put("tcp-replication", KAFKA_REPLICATION);
-        brokerPorts.put("tcp-kafkaagent", KAFKA_AGENT);
-        listeners.forEach(l -> brokerPorts.put((String) l.get("name"), (Integer) l.get("port")));
-        // "client": the listener the services use, the port of KAFKA_BOOTSTRAP_SERVERS.
-        brokerPorts.put("client", clientPort(documents, listeners));
-        for (GenericKubernetesResource pool : generic(documents, "KafkaNodePool").values()) {
-            assertEquals(cluster, pool.getMetadata().getLabels().get("strimzi.io/cluster"), pool.getMetadata().getName());
-            @SuppressWarnings("unchecked")
-            List<String> roles = (List<String>) spec(pool).get("roles");
-            for (int node = 0; node < 2; node++) {
-                Map<String, String> labels = new LinkedHashMap<>(strimziLabels(cluster, cluster + "-kafka", "kafka"));
-                labels.put("strimzi.io/component-type", "kafka");
-                labels.put("strimzi.io/pool-name", pool.getMetadata().getName());
-                labels.put("strimzi.io/controller", "strimzipodset");
-                labels.put("strimzi.io/controller-name", cluster + "-" + pool.getMetadata().getName());
-                labels.put("strimzi.io/broker-role", String.valueOf(roles.contains("broker")));
-                labels.put("strimzi.io/controller-role", String.valueOf(roles.contains("controller")));
-                String name = cluster + "-" + pool.getMetadata().getName() + "-" + node;
-                labels.put("strimzi.io/pod-name", name);
-                add(endpoints, new Endpoint(name, NAMESPACE, labels, brokerPorts));
-            }
+        for (Deployment deployment : typed(documents, StatefulSet.class).stream().map(NetworkPolicyRulesTest::asDeployment).toList()) {
+            add(endpoints, pod(deployment.getMetadata().getName(), deployment.getMetadata().getNamespace(), deployment.getSpec().getTemplate()));
         }
-        endpoints.put("brokers", endpoints.values().stream().filter(e -> "true".equals(e.labels().get("strimzi.io/broker-role")))
-                .reduce((first, second) -> second).orElseThrow());
-        assertNotNull(spec(kafka).get("entityOperator"), "the entity operator (topics, users)");
-        // No ports of its own here: Strimzi opens its health checks (8080, 8081) to all in a policy of its own, for the
-        // kubelet; nothing else connects to it.
-        add(endpoints, new Endpoint(cluster + "-entity-operator", NAMESPACE, strimziLabels(cluster, cluster + "-entity-operator", "entity-operator"),
-                Map.of()));
-        policies.add(strimziKafkaPolicy(cluster, listeners));
+
+        // Strimzi, for each Kafka cluster: a pod per node of each pool (two stand for any number), the entity operator,
+        // and the policy Strimzi generates for the brokers (<cluster>-network-policy-kafka; it widens ingress, so it
+        // takes part). The exchange's cluster is "kantor"; its brokers are aliased "brokers", another's "<cluster>-brokers".
+        Map<String, GenericKubernetesResource> kafkas = generic(documents, "Kafka");
+        assertTrue(kafkas.containsKey("kantor"), "the exchange's Kafka cluster");
+        for (GenericKubernetesResource kafka : kafkas.values()) {
+            String cluster = kafka.getMetadata().getName();
+            List<Map<String, Object>> listeners = listeners(kafka);
+            Map<String, Integer> brokerPorts = new LinkedHashMap<>();
+            brokerPorts.put("tcp-ctrlplane", KRAFT_CONTROL_PLANE);
+            brokerPorts.put("tcp-replication", KAFKA_REPLICATION);
+            brokerPorts.put("tcp-kafkaagent", KAFKA_AGENT);
+            listeners.forEach(l -> brokerPorts.put((String) l.get("name"), (Integer) l.get("port")));
+            // "client": the listener the services use (the port of KAFKA_BOOTSTRAP_SERVERS); another cluster's first.
+            brokerPorts.put("client", cluster.equals("kantor") ? clientPort(documents, listeners) : (Integer) listeners.get(0).get("port"));
+            List<GenericKubernetesResource> pools = generic(documents, "KafkaNodePool").values().stream()
+                    .filter(pool -> cluster.equals(pool.getMetadata().getLabels().get("strimzi.io/cluster"))).toList();
+            assertFalse(pools.isEmpty(), cluster + " has a node pool");
+            Endpoint lastBroker = null;
+            for (GenericKubernetesResource pool : pools) {
+                @SuppressWarnings("unchecked")
+                List<String> roles = (List<String>) spec(pool).get("roles");
+                for (int node = 0; node < 2; node++) {
+                    Map<String, String> labels = new LinkedHashMap<>(strimziLabels(cluster, cluster + "-kafka", "kafka", "Kafka"));
+                    labels.put("strimzi.io/component-type", "kafka");
+                    labels.put("strimzi.io/pool-name", pool.getMetadata().getName());
+                    labels.put("strimzi.io/controller", "strimzipodset");
+                    labels.put("strimzi.io/controller-name", cluster + "-" + pool.getMetadata().getName());
+                    labels.put("strimzi.io/broker-role", String.valueOf(roles.contains("broker")));
+                    labels.put("strimzi.io/controller-role", String.valueOf(roles.contains("controller")));
+                    String name = cluster + "-" + pool.getMetadata().getName() + "-" + node;
+                    labels.put("strimzi.io/pod-name", name);
+                    Endpoint broker = new Endpoint(name, NAMESPACE, labels, brokerPorts);
+                    add(endpoints, broker);
+                    lastBroker = roles.contains("broker") ? broker : lastBroker;
+                }
+            }
+            assertNotNull(lastBroker, cluster + " has brokers");
+            endpoints.put(cluster.equals("kantor") ? "brokers" : cluster + "-brokers", lastBroker);
+            assertNotNull(spec(kafka).get("entityOperator"), "the entity operator (topics, users)");
+            // No ports of its own here: Strimzi opens its health checks (8080, 8081) to all in a policy of its own, for
+            // the kubelet; nothing else connects to it.
+            add(endpoints, new Endpoint(cluster + "-entity-operator", NAMESPACE,
+                    strimziLabels(cluster, cluster + "-entity-operator", "entity-operator", "Kafka"), Map.of()));
+            policies.add(strimziKafkaPolicy(cluster, listeners));
+        }
+        // MirrorMaker 2: two Connect workers (they talk to each other on the REST port 8083). Strimzi's own policy for
+        // them opens 8083 to the workers and its operator only, as the fleet's policy does: it would add nothing here.
+        for (GenericKubernetesResource mirror : generic(documents, "KafkaMirrorMaker2").values()) {
+            String name = mirror.getMetadata().getName();
+            for (int worker = 0; worker < 2; worker++) {
+                add(endpoints, new Endpoint(name + "-mirrormaker2-" + worker, NAMESPACE,
+                        strimziLabels(name, name + "-mirrormaker2", "kafka-mirror-maker-2", "KafkaMirrorMaker2"), Map.of("rest", 8083)));
+            }
+            endpoints.put(name, endpoints.get(name + "-mirrormaker2-1"));
+        }
 
         // CloudNativePG: the primary, a replica and the Job that clones a new replica from the primary.
         for (GenericKubernetesResource database : generic(documents, "Cluster").values()) {
@@ -415,6 +471,12 @@ class NetworkPolicyRulesTest {
         return new Endpoint(name, namespace, Map.copyOf(template.getMetadata().getLabels()), ports);
     }
 
+    /** A StatefulSet's pods as a Deployment's: only the name, namespace and pod template count here. */
+    private static Deployment asDeployment(StatefulSet set) {
+        return new io.fabric8.kubernetes.api.model.apps.DeploymentBuilder().withMetadata(set.getMetadata()).withNewSpec()
+                .withTemplate(set.getSpec().getTemplate()).endSpec().build();
+    }
+
     /** The pods of the namespace, each once (the aliases brokers and db left out). */
     private static List<Endpoint> pods(Network network) {
         return network.endpoints().entrySet().stream()
@@ -437,10 +499,10 @@ class NetworkPolicyRulesTest {
     }
 
     /** The labels Strimzi (0.4x, KRaft, node pools) sets on the pods of a Kafka cluster. */
-    private static Map<String, String> strimziLabels(String cluster, String name, String kubernetesName) {
+    private static Map<String, String> strimziLabels(String cluster, String name, String kubernetesName, String kind) {
         Map<String, String> labels = new LinkedHashMap<>();
         labels.put("strimzi.io/cluster", cluster);
-        labels.put("strimzi.io/kind", "Kafka");
+        labels.put("strimzi.io/kind", kind);
         labels.put("strimzi.io/name", name);
         labels.put("app.kubernetes.io/name", kubernetesName);
         labels.put("app.kubernetes.io/instance", cluster);

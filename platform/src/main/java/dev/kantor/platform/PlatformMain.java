@@ -81,7 +81,11 @@ public final class PlatformMain {
                                kantor down                            stop a running platform
                                kantor status                          what runs where, and whether it is healthy
                                kantor part NAME stop|kill|start|restart one part: postgres, registry, kafka (kafka-1..3), a service
-                               kantor schemas --registry URL          check and register every event schema in a registry (the Kubernetes Job)
+                               kantor schemas --registry URL [--topology vessel]
+                                                                check and register every event schema of the exchange's (or
+                                                                the vessel's) topology in a registry (the Kubernetes Jobs)
+                               kantor schemas --registry URL --await A,B  wait until this release's schemas of artifacts A, B are
+                                                                registered (the services' init container on Kubernetes)
                                kantor audit [--settle S] [--users PREFIX] [--bootstrap ..] [--db-url ..] [--registry ..]
                                                                 reconcile ledger, balances, wallets and outcomes; exit 0 clean,
                                                                 1 with differences (the first printed), 2 when it cannot run
@@ -112,13 +116,58 @@ public final class PlatformMain {
     private static int schemas(List<String> args) {
         int at = args.indexOf("--registry");
         if (at < 0 || at + 1 >= args.size()) {
-            System.err.println("usage: kantor schemas --registry http://registry:8080");
+            System.err.println("usage: kantor schemas --registry http://registry:8080 [--topology exchange|vessel] [--await ARTIFACT,...]");
             return 2;
         }
+        int named = args.indexOf("--topology");
+        String which = named >= 0 && named + 1 < args.size() ? args.get(named + 1) : named >= 0 ? "" : "exchange";
+        if (!which.equals("exchange") && !which.equals("vessel")) {
+            System.err.println("--topology is exchange (kantor-topology.yaml, the default) or vessel (fleet-vessel-topology.yaml)");
+            return 2;
+        }
+        Topology topology = which.equals("vessel") ? Topology.vessel() : Topology.load();
+        int await = args.indexOf("--await");
+        if (await >= 0) {
+            return awaitSchemas(new SchemaRegistryClient(args.get(at + 1)), topology,
+                    await + 1 < args.size() ? List.of(args.get(await + 1).split(",")) : List.of());
+        }
         List<SchemaRegistryClient.Version> registered = new SchemaGate(new SchemaRegistryClient(args.get(at + 1)))
-                .checkAndRegister(SchemaGate.subjects(Topology.load()));
+                .checkAndRegister(SchemaGate.subjects(topology));
         System.out.println("registered or already current: " + registered.size() + " schemas");
         return 0;
+    }
+
+    /**
+     * Waits until the current schema (this release's) of each artifact named is registered: the init container of
+     * every service on Kubernetes, so that no service starts before the register-schemas Job has registered what it
+     * writes. Polls, as an init container must: the cluster runs the service only once this exits 0.
+     */
+    private static int awaitSchemas(SchemaRegistryClient registry, Topology topology, List<String> artifacts) {
+        List<SchemaGate.Subject> wanted = SchemaGate.subjects(topology).stream().filter(s -> artifacts.contains(s.artifactId())).toList();
+        if (artifacts.isEmpty() || wanted.size() != artifacts.size()) {
+            System.err.println("--await takes artifacts of the topology, comma-separated: unknown among " + artifacts);
+            return 2;
+        }
+        SchemaGate gate = new SchemaGate(registry);
+        while (true) {
+            List<String> missing;
+            try {
+                missing = gate.missing(wanted);
+            } catch (RuntimeException unreachable) {
+                missing = List.of("(registry: " + unreachable.getMessage() + ")");
+            }
+            if (missing.isEmpty()) {
+                System.out.println("registered: " + String.join(", ", artifacts));
+                return 0;
+            }
+            System.out.println("waiting for the register-schemas Job to register " + missing);
+            try {
+                Thread.sleep(2_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return 1;
+            }
+        }
     }
 
     private static int up(PlatformConfig config, LocalPlatform platform, boolean services) {

@@ -60,6 +60,23 @@ public final class SchemaGate {
         return subjects;
     }
 
+    /**
+     * The artifacts whose current schema of this checkout is not (yet) registered: what a service of this release
+     * would fail to look up. The init containers of k8s/ wait on it until the register-schemas Job has run.
+     */
+    public List<String> missing(List<Subject> subjects) {
+        List<String> missing = new ArrayList<>();
+        for (Subject subject : subjects) {
+            String current = EventCatalog.canonical(subject.schema());
+            boolean registered = registry.latest(subject.artifactId()).isPresent() && registry.versions(subject.artifactId()).stream()
+                    .anyMatch(content -> EventCatalog.canonical(new Schema.Parser().parse(content)).equals(current));
+            if (!registered) {
+                missing.add(subject.artifactId());
+            }
+        }
+        return missing;
+    }
+
     /** Every incompatibility of the subjects with what is registered; empty when all may be registered. */
     public List<String> check(List<Subject> subjects) {
         List<String> problems = new ArrayList<>();

@@ -118,6 +118,35 @@ class SchemaGateIT {
         assertEquals("1", registry.latest(artifact).orElseThrow().version());
     }
 
+    /**
+     * What the services' init containers on Kubernetes wait on (kantor schemas --await): an artifact is missing until
+     * the schema of this release is registered under it, an older version being there not being enough.
+     */
+    @Test
+    void anArtifactIsMissingUntilThisReleasesSchemaIsRegistered() {
+        SchemaGate gate = new SchemaGate(registry);
+        SchemaGate.Subject v1 = subject(V1);
+        SchemaGate.Subject v2 = subject("""
+                {"type":"record","name":"Quote","namespace":"gate","fields":[
+                  {"name":"pair","type":"string"},{"name":"rate","type":"string"},
+                  {"name":"source","type":"string","default":"simulated"}]}""");
+        assertEquals(List.of(artifact), gate.missing(List.of(v1)), "nothing registered");
+        gate.checkAndRegister(List.of(v1));
+        assertEquals(List.of(), gate.missing(List.of(v1)));
+        assertEquals(List.of(artifact), gate.missing(List.of(v2)), "only an earlier release's schema registered");
+        gate.checkAndRegister(List.of(v2));
+        assertEquals(List.of(), gate.missing(List.of(v1, v2)));
+
+        // The launcher's gate registered every schema of the topology: the command returns at once.
+        String url = LocalPlatform.fromEnvironment().ensureRunning().registryUrl();
+        assertEquals(List.of(), gate.missing(SchemaGate.subjects(Topology.load())));
+        assertEquals(0, PlatformMain.run(new String[] {"schemas", "--registry", url, "--await", "accounts-value,transaction-requests-value"}));
+        assertEquals(2, PlatformMain.run(new String[] {"schemas", "--registry", url, "--await", "no-such-topic-value"}), "not of the topology");
+        assertEquals(2, PlatformMain.run(new String[] {"schemas", "--registry", url, "--topology", "vessel", "--await", "accounts-value"}),
+                "not of the vessel's topology");
+        assertEquals(2, PlatformMain.run(new String[] {"schemas", "--registry", url, "--topology", "ship"}), "no such topology");
+    }
+
     private SchemaGate.Subject subject(String json) {
         return new SchemaGate.Subject(artifact, new Schema.Parser().parse(json));
     }

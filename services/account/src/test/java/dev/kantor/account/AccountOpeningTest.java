@@ -19,6 +19,7 @@ import org.junit.jupiter.api.Test;
 import dev.kantor.events.AccountOpened;
 import dev.kantor.events.AccountOpeningRequested;
 import dev.kantor.platform.LocalPlatform;
+import dev.kantor.testsupport.CatalogueMetrics;
 import dev.kantor.testsupport.KafkaTestClient;
 import dev.kantor.testsupport.KantorPlatformResource;
 import io.quarkus.test.common.QuarkusTestResource;
@@ -32,6 +33,9 @@ class AccountOpeningTest {
 
     static final Duration WAIT = Duration.ofSeconds(60);
     static KafkaTestClient kafka;
+
+    @TestHTTPResource("/q/metrics")
+    java.net.URI metrics;
 
     @TestHTTPResource("/admin/accounts/republish")
     java.net.URL republish;
@@ -58,6 +62,8 @@ class AccountOpeningTest {
             assertEquals("Savings", opened.getDisplayName());
             assertTrue(accounts.seen(AccountOpened.class, a -> a.getAccountId().equals(request.getAccountId())).size() == 1);
         }
+        // What the dashboards and alerts of k8s/ read of this service, now that it has served a request.
+        CatalogueMetrics.awaitExposed("account", metrics, WAIT);
     }
 
     @Test

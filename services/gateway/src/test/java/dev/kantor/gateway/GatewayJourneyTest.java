@@ -26,6 +26,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.kantor.events.RateQuoted;
 import dev.kantor.events.TransactionApproved;
 import dev.kantor.events.TransactionRequested;
+import dev.kantor.testsupport.CatalogueMetrics;
 import dev.kantor.testsupport.Browser;
 import dev.kantor.testsupport.GatewayClient;
 import dev.kantor.testsupport.KafkaTestClient;
@@ -779,6 +780,8 @@ class GatewayJourneyTest {
             assertTrue(metric(anonymous, "kantor_gateway_events_delivered_total{stream=\"transactions\"}") > delivered);
             assertTrue(metric(anonymous, "kantor_gateway_feed_delay_seconds_count") > delays);
         }
+        // What the dashboards and alerts of k8s/ read of this service, now that it has taken requests and delivered events.
+        CatalogueMetrics.awaitExposed("gateway", java.net.URI.create(base.toString()).resolve("/q/metrics"), WAIT);
     }
 
     /** A value of the Prometheus scrape, 0 when the series is not there yet. */

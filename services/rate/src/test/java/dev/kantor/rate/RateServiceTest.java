@@ -19,6 +19,7 @@ import org.junit.jupiter.api.Test;
 
 import dev.kantor.events.RateQuoted;
 import dev.kantor.platform.LocalPlatform;
+import dev.kantor.testsupport.CatalogueMetrics;
 import dev.kantor.testsupport.KafkaTestClient;
 import dev.kantor.testsupport.KantorPlatformResource;
 import io.quarkus.test.common.QuarkusTestResource;
@@ -45,6 +46,8 @@ class RateServiceTest {
             var raw = topic.awaitRaw(r -> true, 1, Duration.ofSeconds(30)).get(0);
             assertTrue(raw.key().matches("[A-Z]{3}/[A-Z]{3}"), raw.key());
         }
+        // What the dashboards and alerts of k8s/ read of this service, now that it has published quotes.
+        CatalogueMetrics.awaitExposed("rate", java.net.URI.create(rates.toString()).resolve("/q/metrics"), Duration.ofSeconds(30));
     }
 
     @Test

@@ -33,9 +33,11 @@ import dev.kantor.events.TransactionRejected;
 import dev.kantor.events.EventCatalog;
 import dev.kantor.events.TransactionRequested;
 import dev.kantor.platform.LocalPlatform;
+import dev.kantor.testsupport.CatalogueMetrics;
 import dev.kantor.testsupport.KafkaTestClient;
 import dev.kantor.testsupport.KantorPlatformResource;
 import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 
 /** The money path against the real broker, registry and database, through the topics only. */
@@ -47,6 +49,9 @@ class MoneyPathTest {
     static KafkaTestClient kafka;
 
     final String account = "acc-" + UUID.randomUUID();
+
+    @TestHTTPResource("/q/metrics")
+    java.net.URI metrics;
 
     @BeforeAll
     static void client() {
@@ -83,6 +88,8 @@ class MoneyPathTest {
             assertEquals(new BigDecimal("1.0853000000"), exchanged.getRate());
             assertEquals(List.of(money("50.00", "EUR"), money("54.26", "USD")), exchanged.getBalancesAfter());
         }
+        // What the dashboards and alerts of k8s/ read of this service, now that it has approved and rejected.
+        CatalogueMetrics.awaitExposed("transaction", metrics, WAIT);
     }
 
     /**

@@ -39,6 +39,7 @@ import dev.kantor.events.TransactionKind;
 import dev.kantor.events.TransactionRejected;
 import dev.kantor.events.WalletUpdated;
 import dev.kantor.platform.LocalPlatform;
+import dev.kantor.testsupport.CatalogueMetrics;
 import dev.kantor.testsupport.KafkaTestClient;
 import dev.kantor.testsupport.KantorPlatformResource;
 import io.quarkus.test.common.QuarkusTestResource;
@@ -116,6 +117,8 @@ class WalletProjectionTest {
             assertEquals("transactions", header(dead.get(0), "dead-letter-topic"));
             assertEquals("wallet-service", header(dead.get(0), "dead-letter-consumer-group"));
         }
+        // What the dashboards and alerts of k8s/ read of this service, now that it has counted and published.
+        CatalogueMetrics.awaitExposed("wallet", base.resolve("/q/metrics"), WAIT);
     }
 
     @Test
