@@ -1,6 +1,7 @@
 package dev.kantor.platform;
 
 import java.io.IOException;
+import java.net.URI;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.file.Files;
@@ -130,6 +131,7 @@ public final class Supervisor {
         new SchemaGate(new SchemaRegistryClient(registry.url())).checkAndRegister(SchemaGate.subjects(topology));
         if (withServices) {
             startServices();
+            warmUp();
         }
         fleet.ifPresent(f -> {
             f.start(endpoints());
@@ -157,6 +159,20 @@ public final class Supervisor {
             part.awaitHealthy(PlatformConfig.START_TIMEOUT);
             services.add(part);
             parts.put(part.name(), part);
+        }
+    }
+
+    /** The money path walked once (WarmUpJourney) before the platform is called ready; a failure is reported, not fatal. */
+    private void warmUp() {
+        if (services.stream().noneMatch(s -> s.name().equals("gateway"))) {
+            return;
+        }
+        try {
+            System.out.println("  warm-up: " + new WarmUpJourney(URI.create("http://127.0.0.1:" + Services.PORTS.get("gateway") + "/")).run());
+        } catch (java.io.IOException e) {
+            System.out.println("  warm-up: the money path did not complete (" + e.getMessage() + "); see the services' logs");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
