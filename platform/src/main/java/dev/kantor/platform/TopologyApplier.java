@@ -103,7 +103,7 @@ public final class TopologyApplier {
                 case TopologyPlan.DeleteTopic c -> oldTopics.add(c);
             }
         }
-        // In the plan's order of kinds: topics before their configs, ACLs granted before any are taken, deletions last.
+        // Topics before their configs, ACLs granted before any are taken, deletions last.
         if (!topics.isEmpty()) {
             Map<String, KafkaFuture<Void>> created = admin.createTopics(topics).values();
             plan.changes().stream().filter(TopologyPlan.CreateTopic.class::isInstance)
@@ -135,7 +135,10 @@ public final class TopologyApplier {
             oldTopics.forEach(c -> pending.add(new Pending(c, deleted.get(c.topic()))));
         }
         await(pending);
-        return pending.stream().map(p -> new Outcome(p.change(), p.failure)).toList();
+        // Reported in the plan's order, whatever order the kinds were sent in.
+        Map<TopologyPlan.Change, Outcome> outcomes = new java.util.IdentityHashMap<>();
+        pending.forEach(p -> outcomes.put(p.change(), new Outcome(p.change(), p.failure)));
+        return plan.changes().stream().map(outcomes::get).toList();
     }
 
     /** A change sent to the broker, and how it went once awaited. */
