@@ -46,7 +46,12 @@ public final class KafkaAcls {
         Services.PORTS.keySet().forEach(service -> passwords.put(service, localPassword(service)));
         upsertUsers(admin, passwords);
         TopologyDiff.Desired desired = desired(topology, replication);
-        applier.apply(desired).forEach(change -> System.out.println("  kafka: " + change));
+        List<String> changes = applier.apply(desired);
+        changes.stream().filter(change -> !change.startsWith("+ acl ")).forEach(change -> System.out.println("  topology: " + change));
+        long acls = changes.stream().filter(change -> change.startsWith("+ acl ")).count();
+        if (acls > 0) {
+            System.out.println("  kafka: " + acls + " ACLs created (kantor topology plan lists them)");
+        }
         awaitApplied(admin, passwords.keySet(), List.copyOf(desired.acls()));
     }
 

@@ -162,9 +162,10 @@ public final class TopologyCommand {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new PlatformException("interrupted", e);
-        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
-            throw new PlatformException("cannot reach the cluster at " + request.where() + ": "
-                    + (e.getCause() == null ? e : e.getCause()).getMessage(), e);
+        } catch (java.util.concurrent.TimeoutException e) {
+            throw new PlatformException("cannot reach the cluster at " + request.where() + ": no answer within 30 s", e);
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw new PlatformException("cannot reach the cluster at " + request.where() + ": " + e.getCause().getMessage(), e);
         }
     }
 }
