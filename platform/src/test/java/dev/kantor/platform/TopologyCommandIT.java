@@ -40,6 +40,7 @@ import dev.kantor.topology.Topology;
  */
 class TopologyCommandIT {
 
+    static final String KEPT_TOPIC = "  (kept, --allow-delete deletes) - topic scratch";
     static final String KEPT = "  (kept, --allow-delete deletes) - acl User:rate ALLOW WRITE topic accounts";
     static final Duration PROPAGATION = Duration.ofSeconds(30);
 
@@ -77,6 +78,7 @@ class TopologyCommandIT {
                 "~ topic account.dlt retention.ms: 1000 -> 2592000000",
                 "+ topic gateway.dlt (1 partitions, replication 1, {cleanup.policy=delete, min.insync.replicas=1, retention.ms=2592000000})",
                 "+ acl User:account ALLOW WRITE topic accounts",
+                KEPT_TOPIC,
                 KEPT,
                 "4 changes");
         // The broker applies deletions and ACLs a moment after the controller has them: the plan converges on them.
@@ -89,19 +91,23 @@ class TopologyCommandIT {
                 "done   ~ topic account.dlt retention.ms: 1000 -> 2592000000",
                 "done   + topic gateway.dlt (1 partitions, replication 1, {cleanup.policy=delete, min.insync.replicas=1, retention.ms=2592000000})",
                 "done   + acl User:account ALLOW WRITE topic accounts",
+                KEPT_TOPIC,
                 KEPT,
                 "applied 4 of 4 changes"), applied.lines());
         assertEquals(3, admin.describeTopics(List.of("rates")).allTopicNames().get(30, TimeUnit.SECONDS).get("rates").partitions().size());
         assertTrue(admin.listTopics().names().get(30, TimeUnit.SECONDS).contains("gateway.dlt"));
 
         await().atMost(PROPAGATION).untilAsserted(() -> assertEquals(
-                new Result(TopologyCommand.IN_SYNC, List.of(KEPT, "nothing to change (1 undeclared kept)")), run("plan")));
+                new Result(TopologyCommand.IN_SYNC, List.of(KEPT_TOPIC, KEPT, "nothing to change (2 undeclared kept)")), run("plan")));
         assertEquals(1, rateWritesAccounts(), "the extra ACL is still there without --allow-delete");
+        assertTrue(admin.listTopics().names().get(30, TimeUnit.SECONDS).contains("scratch"), "the undeclared topic too");
 
         await().atMost(PROPAGATION).untilAsserted(() -> assertEquals(
-                new Result(TopologyCommand.CHANGES, List.of("- acl User:rate ALLOW WRITE topic accounts", "1 change")), run("plan", "--allow-delete")));
+                new Result(TopologyCommand.CHANGES, List.of("- acl User:rate ALLOW WRITE topic accounts", "- topic scratch", "2 changes")),
+                run("plan", "--allow-delete")));
         Result deleted = run("apply", "--allow-delete");
-        assertEquals(new Result(TopologyCommand.IN_SYNC, List.of("done   - acl User:rate ALLOW WRITE topic accounts", "applied 1 of 1 change")), deleted);
+        assertEquals(new Result(TopologyCommand.IN_SYNC, List.of("done   - acl User:rate ALLOW WRITE topic accounts", "done   - topic scratch",
+                "applied 2 of 2 changes")), deleted);
         await().atMost(PROPAGATION).untilAsserted(() -> assertEquals(new Result(TopologyCommand.IN_SYNC, List.of("nothing to change")), run("plan")));
         assertEquals(0, rateWritesAccounts());
     }
@@ -126,7 +132,7 @@ class TopologyCommandIT {
         assertTrue(err.toString(StandardCharsets.UTF_8).contains("Authentication failed"), err.toString(StandardCharsets.UTF_8));
     }
 
-    /** A topic missing, one with fewer partitions, one config changed, one of a service's ACLs missing and one extra. */
+    /** A topic missing, one with fewer partitions, one config changed, one of a service's ACLs missing, one extra, an undeclared topic. */
     private static void drift() throws Exception {
         admin.deleteTopics(List.of("gateway.dlt", "rates")).all().get(30, TimeUnit.SECONDS);
         await().atMost(PROPAGATION).until(() -> {
@@ -150,6 +156,7 @@ class TopologyCommandIT {
                 List.of(new AlterConfigOp(new ConfigEntry("retention.ms", "1000"), AlterConfigOp.OpType.SET)))).all().get(30, TimeUnit.SECONDS);
         admin.deleteAcls(List.of(TopologyDiffTest.ACCOUNT_WRITES_ACCOUNTS.toFilter())).all().get(30, TimeUnit.SECONDS);
         admin.createAcls(List.of(TopologyDiffTest.RATE_WRITES_ACCOUNTS)).all().get(30, TimeUnit.SECONDS);
+        admin.createTopics(List.of(new NewTopic("scratch", 1, (short) 1))).all().get(30, TimeUnit.SECONDS);
     }
 
     private static long rateWritesAccounts() throws Exception {
