@@ -81,6 +81,9 @@ public final class TopologyCommand {
                     default -> throw new IllegalArgumentException("unknown " + (word.startsWith("--") ? "option " : "word ") + word);
                 }
             }
+            if (commandConfig != null && args.contains("--kafka-user")) {
+                throw new IllegalArgumentException("--command-config and --kafka-user are alternatives: give one");
+            }
             Map<String, Object> client = new HashMap<>();
             // A properties file says all about security: the local platform's default login must not mix into it.
             if (commandConfig == null) {

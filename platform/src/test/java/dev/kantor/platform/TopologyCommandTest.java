@@ -22,6 +22,8 @@ class TopologyCommandTest {
         assertUsage(List.of("apply", "--command-config"), "--command-config needs a value");
         assertUsage(List.of("apply", "--command-config", "/no/such/file.properties"), "cannot read --command-config /no/such/file.properties");
         assertUsage(List.of("plan", "--bootstrap"), "--bootstrap needs a value");
+        assertUsage(List.of("plan", "--kafka-user", "ops", "--kafka-password", "x", "--command-config", "/dev/null"),
+                "--command-config and --kafka-user are alternatives");
     }
 
     @Test
