@@ -18,8 +18,8 @@ import org.apache.kafka.common.config.ConfigResource;
 import dev.kantor.topology.Topology;
 
 /**
- * Makes a cluster match the declared topology: reads it, plans ({@link TopologyDiff}) and carries the plan out one
- * change at a time. `kantor up`, `kantor topology apply` and the tests all go through here, so that what a plan
+ * Makes a cluster match the declared topology: reads it, plans ({@link TopologyDiff}) and carries the plan out,
+ * reporting each change's outcome on its own. `kantor up`, `kantor topology apply` and the tests all go through here, so that what a plan
  * shows is what any of them does. What already matches is left alone: applying twice changes nothing.
  */
 public final class TopologyApplier {
