@@ -76,9 +76,7 @@ public final class TopologyManifests {
         for (String service : Services.PORTS.keySet()) {
             ServiceChannels channels = ServiceChannels.of(service, root.resolve("services/" + service + "/src/main/resources/application.properties"));
             List<Object> acls = new ArrayList<>();
-            channels.reads().forEach(topic -> acls.add(acl("topic", topic, List.of("Read", "Describe"))));
-            channels.writes().forEach(topic -> acls.add(acl("topic", topic, List.of("Write", "Describe"))));
-            channels.groups().forEach(group -> acls.add(acl("group", group, List.of("Read"))));
+            channels.grants().forEach(grant -> acls.add(acl(grant.resourceType(), grant.name(), grant.operations())));
             out.append("---\n").append(YAML.writeValueAsString(resource("KafkaUser", service, map(
                     "authentication", map("type", "scram-sha-512"),
                     "authorization", map("type", "simple", "acls", acls)))));

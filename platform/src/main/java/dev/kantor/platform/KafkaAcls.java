@@ -39,15 +39,59 @@ public final class KafkaAcls {
         return "kantor-local-" + service;
     }
 
-    /** Every service's user and ACLs on the secured local platform. */
-    static void applyLocal(Admin admin) throws Exception {
-        Map<String, ServiceChannels> services = new java.util.LinkedHashMap<>();
+    /** Every service's user on the secured local platform, and the ACLs of their channels (missing ones only). */
+    static void applyLocal(Admin admin, TopologyApplier applier, dev.kantor.topology.Topology topology, ReplicationProfile replication)
+            throws Exception {
         Map<String, String> passwords = new java.util.HashMap<>();
-        for (String service : Services.PORTS.keySet()) {
-            services.put(service, ServiceChannels.of(service));
-            passwords.put(service, localPassword(service));
+        Services.PORTS.keySet().forEach(service -> passwords.put(service, localPassword(service)));
+        upsertUsers(admin, passwords);
+        TopologyDiff.Desired desired = desired(topology, replication);
+        List<String> changes = applier.apply(desired);
+        changes.stream().filter(change -> !change.startsWith("+ acl ")).forEach(change -> System.out.println("  topology: " + change));
+        long acls = changes.stream().filter(change -> change.startsWith("+ acl ")).count();
+        if (acls > 0) {
+            System.out.println("  kafka: " + acls + " ACLs created (kantor topology plan lists them)");
         }
-        apply(admin, services, passwords);
+        awaitApplied(admin, passwords.keySet(), List.copyOf(desired.acls()));
+    }
+
+    /** The exchange's services, each with the channels its application.properties declares. */
+    public static Map<String, ServiceChannels> exchangeServices() {
+        Map<String, ServiceChannels> services = new java.util.LinkedHashMap<>();
+        Services.PORTS.keySet().forEach(service -> services.put(service, ServiceChannels.of(service)));
+        return services;
+    }
+
+    /** The topology's topics and the exchange services' ACLs: what a cluster of the exchange must hold. */
+    public static TopologyDiff.Desired desired(dev.kantor.topology.Topology topology, ReplicationProfile replication) {
+        Map<String, ServiceChannels> services = exchangeServices();
+        return TopologyDiff.Desired.of(topology, replication, principals(services.keySet()), bindings(services));
+    }
+
+    /** The principal of each service's user (the KafkaUser's name on Strimzi, the SCRAM user locally). */
+    public static java.util.Set<String> principals(java.util.Collection<String> services) {
+        java.util.Set<String> principals = new java.util.TreeSet<>();
+        services.forEach(service -> principals.add("User:" + service));
+        return principals;
+    }
+
+    /** The ACLs the services' channels need, from the same grants as the KafkaUsers of k8s/. */
+    public static java.util.Set<AclBinding> bindings(Map<String, ServiceChannels> services) {
+        java.util.Set<AclBinding> acls = new java.util.LinkedHashSet<>();
+        services.forEach((service, channels) -> channels.grants().forEach(grant -> grant.operations().forEach(operation ->
+                acls.add(allow(ResourceType.valueOf(grant.resourceType().toUpperCase(java.util.Locale.ROOT)), grant.name(), "User:" + service,
+                        AclOperation.valueOf(operation.toUpperCase(java.util.Locale.ROOT)))))));
+        return acls;
+    }
+
+    /** An ACL as a plan prints it: principal, permission, operation, resource (and host or pattern when not the usual). */
+    static String describe(AclBinding binding) {
+        AccessControlEntry entry = binding.entry();
+        ResourcePattern pattern = binding.pattern();
+        return entry.principal() + " " + entry.permissionType() + " " + entry.operation() + " "
+                + pattern.resourceType().toString().toLowerCase(java.util.Locale.ROOT) + " " + pattern.name()
+                + (pattern.patternType() == PatternType.LITERAL ? "" : " (" + pattern.patternType() + ")")
+                + ("*".equals(entry.host()) ? "" : " from " + entry.host());
     }
 
     /** The client settings that log in as a user. */
@@ -61,25 +105,18 @@ public final class KafkaAcls {
 
     /** Creates (or updates) each service's user with the given password, and its ACLs. */
     public static void apply(Admin admin, Map<String, ServiceChannels> services, Map<String, String> passwords) throws Exception {
-        List<UserScramCredentialAlteration> users = new ArrayList<>();
-        List<AclBinding> acls = new ArrayList<>();
-        services.forEach((service, channels) -> {
-            users.add(new UserScramCredentialUpsertion(service, new ScramCredentialInfo(ScramMechanism.SCRAM_SHA_512, 8192),
-                    passwords.get(service)));
-            String principal = "User:" + service;
-            channels.reads().forEach(topic -> {
-                acls.add(allow(ResourceType.TOPIC, topic, principal, AclOperation.READ));
-                acls.add(allow(ResourceType.TOPIC, topic, principal, AclOperation.DESCRIBE));
-            });
-            channels.writes().forEach(topic -> {
-                acls.add(allow(ResourceType.TOPIC, topic, principal, AclOperation.WRITE));
-                acls.add(allow(ResourceType.TOPIC, topic, principal, AclOperation.DESCRIBE));
-            });
-            channels.groups().forEach(group -> acls.add(allow(ResourceType.GROUP, group, principal, AclOperation.READ)));
-        });
-        admin.alterUserScramCredentials(users).all().get(60, TimeUnit.SECONDS);
+        upsertUsers(admin, passwords);
+        List<AclBinding> acls = List.copyOf(bindings(services));
         admin.createAcls(acls).all().get(60, TimeUnit.SECONDS);
         awaitApplied(admin, services.keySet(), acls);
+    }
+
+    /** Each user with its password (SCRAM-SHA-512): passwords are secrets, never part of a plan. */
+    static void upsertUsers(Admin admin, Map<String, String> passwords) throws Exception {
+        List<UserScramCredentialAlteration> users = new ArrayList<>();
+        passwords.forEach((user, password) -> users.add(new UserScramCredentialUpsertion(user,
+                new ScramCredentialInfo(ScramMechanism.SCRAM_SHA_512, 8192), password)));
+        admin.alterUserScramCredentials(users).all().get(60, TimeUnit.SECONDS);
     }
 
     /**

@@ -67,6 +67,7 @@ public final class PlatformMain {
             case "link" -> link(platform, rest);
             case "audit" -> Audit.command(rest, config, System.out, System.err);
             case "dlt" -> DltCommand.command(rest, config, System.out, System.err);
+            case "topology" -> TopologyCommand.command(rest, config, System.out, System.err);
             default -> {
                 System.out.println("""
                         usage: kantor up [--brokers 1|3] [--detach] [--no-services] [--secure] [--fleet ...]
@@ -89,6 +90,9 @@ public final class PlatformMain {
                                kantor audit [--settle S] [--users PREFIX] [--bootstrap ..] [--db-url ..] [--registry ..]
                                                                 reconcile ledger, balances, wallets and outcomes; exit 0 clean,
                                                                 1 with differences (the first printed), 2 when it cannot run
+                               kantor topology plan|apply [--bootstrap HOST:PORT] [--command-config FILE] [--allow-delete]
+                                                                topics and the services' ACLs as declared, on any cluster;
+                                                                exit 0 in sync, 3 plan has changes (kantor topology --help)
                                kantor dlt list|show TOPIC|replay TOPIC [--reason TEXT | --offsets P:O,...] [--force] [--bootstrap ..]
                                                                 the dead letters: counts and reasons, each record decoded, sent
                                                                 back to its source once (kantor dlt --help)

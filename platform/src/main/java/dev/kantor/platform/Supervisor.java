@@ -117,11 +117,14 @@ public final class Supervisor {
 
         Topology topology = Topology.load();
         try (Admin admin = admin()) {
-            new TopologyApplier(admin, ReplicationProfile.forBrokers(config.brokers())).apply(topology)
-                    .forEach(change -> System.out.println("  topology: " + change));
+            // The same plan and applier as `kantor topology plan|apply`, never deleting what it does not declare.
+            ReplicationProfile replication = ReplicationProfile.forBrokers(config.brokers());
+            TopologyApplier applier = new TopologyApplier(admin, replication);
             if (config.kafkaSecured()) {
-                KafkaAcls.applyLocal(admin);
+                KafkaAcls.applyLocal(admin, applier, topology, replication);
                 System.out.println("  kafka: SASL/SCRAM on, one user per service, ACLs from each service's channels");
+            } else {
+                applier.apply(topology).forEach(change -> System.out.println("  topology: " + change));
             }
         } catch (PlatformException e) {
             throw e;

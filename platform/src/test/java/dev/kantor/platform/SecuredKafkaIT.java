@@ -3,7 +3,6 @@ package dev.kantor.platform;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -14,7 +13,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -25,10 +23,8 @@ import org.apache.kafka.common.errors.SaslAuthenticationException;
 import org.apache.kafka.common.errors.TopicAuthorizationException;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 import dev.kantor.topology.Topology;
 import dev.kantor.topology.Services;
@@ -40,31 +36,21 @@ import dev.kantor.topology.ServiceChannels;
  */
 class SecuredKafkaIT {
 
-    @TempDir
-    static Path dir;
     static KafkaCluster cluster;
     static final Map<String, String> PASSWORDS = new HashMap<>();
 
     @BeforeAll
     static void start() throws Exception {
-        cluster = KafkaCluster.secured(dir.resolve("kafka"), dir.resolve("logs"), 1, 39092, "384m", "admin-secret");
-        cluster.startAll(Duration.ofSeconds(120));
+        cluster = SecuredBroker.get();
         Map<String, ServiceChannels> services = new LinkedHashMap<>();
         for (String service : Services.PORTS.keySet()) {
             services.put(service, ServiceChannels.of(service));
             PASSWORDS.put(service, service + "-secret");
         }
         try (Admin admin = Admin.create(cluster.adminConfig())) {
-            admin.createTopics(Topology.load().topics().stream().map(t -> new NewTopic(t.name(), t.partitions(), (short) 1)).toList())
-                    .all().get(60, TimeUnit.SECONDS);
+            // Idempotent, as the broker is shared with TopologyCommandIT, which may have made the topics already.
+            new TopologyApplier(admin, ReplicationProfile.forBrokers(1)).apply(Topology.load());
             KafkaAcls.apply(admin, services, PASSWORDS);
-        }
-    }
-
-    @AfterAll
-    static void stop() {
-        if (cluster != null) {
-            cluster.stopAll();
         }
     }
 

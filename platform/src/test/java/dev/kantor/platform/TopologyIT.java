@@ -21,7 +21,7 @@ import org.junit.jupiter.api.Test;
 
 import dev.kantor.topology.Topology;
 
-/** The running platform's topics are the declared ones, and applying the declaration again changes nothing. */
+/** The running platform's topics are the declared ones, applying them again changes nothing, and `kantor topology plan` agrees. */
 class TopologyIT {
 
     static Admin admin;
@@ -66,5 +66,16 @@ class TopologyIT {
         assertEquals(1, repaired.size(), repaired.toString());
         assertTrue(repaired.get(0).contains("transactions-rejected retention.ms: 1000 -> -1"), repaired.get(0)); // kept forever again
         assertEquals(List.of(), applier.apply(topology));
+    }
+
+    @Test
+    void theCommandFindsTheRunningPlatformInSyncAndSaysItComparedNoACLs() {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        int code = TopologyCommand.command(List.of("plan"), LocalPlatform.fromEnvironment().config(),
+                new java.io.PrintStream(out, true, java.nio.charset.StandardCharsets.UTF_8), System.err);
+        String printed = out.toString(java.nio.charset.StandardCharsets.UTF_8);
+        assertEquals(TopologyCommand.IN_SYNC, code, printed);
+        assertTrue(printed.contains("note: ACLs not compared: the cluster has no authorizer"), printed);
+        assertTrue(printed.lines().anyMatch(l -> l.startsWith("nothing to change")), printed);
     }
 }

@@ -4,6 +4,8 @@ import java.io.IOException;
 import java.io.Reader;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
@@ -16,6 +18,22 @@ import java.util.TreeSet;
  * what the service really does. The Kubernetes KafkaUsers (k8s/) and the secured local broker (KafkaAcls) both use it.
  */
 public record ServiceChannels(String service, Set<String> reads, Set<String> writes, Set<String> groups) {
+
+    /** One ACL grant in neither Kafka's nor Strimzi's terms, so that the broker's ACLs and the KafkaUsers are the same list. */
+    public record Grant(String resourceType, String name, List<String> operations) {
+    }
+
+    /**
+     * What the service's principal is allowed: Read and Describe on what it reads, Write and Describe on what it
+     * writes, Read on its consumer groups; the one mapping from channels to ACLs (KafkaAcls, TopologyManifests).
+     */
+    public List<Grant> grants() {
+        List<Grant> grants = new ArrayList<>();
+        reads.forEach(topic -> grants.add(new Grant("topic", topic, List.of("Read", "Describe"))));
+        writes.forEach(topic -> grants.add(new Grant("topic", topic, List.of("Write", "Describe"))));
+        groups.forEach(group -> grants.add(new Grant("group", group, List.of("Read"))));
+        return grants;
+    }
 
     /** The channels of a service of this checkout (services/NAME/src/main/resources/application.properties). */
     public static ServiceChannels of(String service) {
