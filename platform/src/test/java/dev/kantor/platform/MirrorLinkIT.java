@@ -35,7 +35,7 @@ import org.junit.jupiter.api.io.TempDir;
  * carrying its topics ashore as vessel1.*, and the link lost while the containers keep reporting: first silently
  * (black hole), with MirrorMaker killed with kill -9 meanwhile and started again while the link is still down, then
  * loudly (connections reset). Once the link is back, the shore holds every record the vessel acknowledged, exactly
- * once (read_committed) and in order per key. The outage lasts -Dkantor.fleet.outage (1 minute by default; FleetLinkLossIT cuts the whole fleet for 2).
+ * once (read_committed) and in order per key. The outage lasts -Dkantor.fleet.outage (1 minute by default; FleetLinkLossIT cuts the whole fleet for 75 s).
  */
 class MirrorLinkIT {
 

@@ -55,11 +55,12 @@ import dev.kantor.testsupport.FleetReference;
  * board; once the link is back and MirrorMaker has caught up, the shore holds every vessel summary and alert exactly
  * once (read_committed), each summary equals the window computed here from the vessel's raw readings, every mirrored
  * record's schema id names the right schema in the shore registry, and the analytics answer as the vessel's data says.
- * {@code -Dkantor.fleet.outage=PT10M} for a longer outage.
+ * The outage lasts 75 s by default, longer than a window so that windows close while the link is down (CI keeps it
+ * short); {@code -Dkantor.fleet.outage=PT10M} for a longer one.
  */
 class FleetLinkLossIT {
 
-    static final Duration OUTAGE = Duration.parse(System.getProperty("kantor.fleet.outage", "PT2M"));
+    static final Duration OUTAGE = Duration.parse(System.getProperty("kantor.fleet.outage", "PT75S"));
     static final int CONTAINERS = 20;
     static final Duration WINDOW = Duration.ofMinutes(1);
     /** The edge's grace before a window closes (kantor.fleet.edge.grace) and its breach threshold. */

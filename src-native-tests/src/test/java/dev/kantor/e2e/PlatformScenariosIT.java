@@ -192,14 +192,14 @@ class PlatformScenariosIT {
      */
     @Test
     void accountsDepositedIntoTheMomentTheyAreOpenAreNeverUnknown() throws Exception {
-        int count = 500;
+        int count = 250 * Scenario.SCALE;
         Workload workload = new Workload(kafka);
         URI gateway = URI.create(services.url("gateway"));
         List<String> first = new CopyOnWriteArrayList<>();
         AtomicReference<Throwable> failure = new AtomicReference<>();
         java.util.concurrent.ExecutorService opener = Executors.newSingleThreadExecutor();
         try (OutcomeCollector outcomes = new OutcomeCollector(services.endpoints())) {
-            scenario.underLoadThroughout("no false UNKNOWN_ACCOUNT (500 accounts opened through the gateway, each deposited into at once;"
+            scenario.underLoadThroughout("no false UNKNOWN_ACCOUNT (" + count + " accounts opened through the gateway, each deposited into at once;"
                     + " transaction restarted meanwhile)", workload, disturbance -> {
                         java.util.concurrent.Future<List<String>> openings = opener.submit(
                                 () -> workload.openAndDepositThroughGateway(gateway, count, 50, 32, RECOVERY));
