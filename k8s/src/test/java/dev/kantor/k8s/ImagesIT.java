@@ -89,7 +89,7 @@ class ImagesIT {
     /** The command of the register-schemas Jobs and of the await-schemas init containers: PlatformMain, args from the manifests. */
     @Test
     void platformImageRunsTheKantorCommandWithTheManifestsArgs() throws Exception {
-        assertEquals(List.of("java", "-XX:+UseSerialGC", "-XX:MaxRAMPercentage=75", "-XX:+ExitOnOutOfMemoryError",
+        assertEquals(List.of("java", "-XX:+UseSerialGC", "-XX:MaxRAMPercentage=75", "-XX:+ExitOnOutOfMemoryError", "-XX:-UsePerfData",
                 "-cp", "@/app/jib-classpath-file", "dev.kantor.platform.PlatformMain"), strings(platform.path("config").path("Entrypoint")));
         assertTrue(platform.path("config").path("Cmd").isMissingNode() || platform.path("config").path("Cmd").isNull(),
                 "no default arguments: each manifest says which command: " + platform.path("config").path("Cmd"));
@@ -209,6 +209,8 @@ class ImagesIT {
             if (!Files.exists(properties)) {
                 continue;
             }
+            assertTrue(Files.readString(dir.resolve("pom.xml")).contains("<artifactId>kantor-services</artifactId>"),
+                    dir + " inherits the images profile of services/pom.xml");
             Properties config = new Properties();
             try (var in = Files.newInputStream(properties)) {
                 config.load(in);
