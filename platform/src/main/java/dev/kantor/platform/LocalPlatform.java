@@ -90,6 +90,9 @@ public final class LocalPlatform {
         if (config.kafkaSecured()) {
             command.add("--secure");
         }
+        if (ServicePart.nativeMode()) {
+            command.add("--native");
+        }
         config.fleet().ifPresent(fleet -> command.addAll(List.of("--fleet", "--vessel-brokers", Integer.toString(fleet.brokers()),
                 "--containers", Integer.toString(fleet.containers()), "--interval", Integer.toString(fleet.intervalSeconds()))));
         ManagedProcess launcher = new ManagedProcess("kantor launcher", command, config.home(), log,

@@ -43,6 +43,8 @@ public final class PlatformMain {
                 case "--detach", "-d" -> detach = true;
                 case "--no-services" -> services = false;
                 case "--secure" -> secure = true;
+                // Native executables (./mvnw package -DskipTests -Pnative) instead of the JVM builds; ServicePart sizes them.
+                case "--native" -> System.setProperty("kantor.native", "true");
                 case "--fleet" -> fleet = true;
                 case "--vessel-brokers" -> vesselBrokers = Integer.parseInt(rest.get(++i));
                 case "--containers" -> containers = Integer.parseInt(rest.get(++i));
@@ -70,7 +72,7 @@ public final class PlatformMain {
             case "topology" -> TopologyCommand.command(rest, config, System.out, System.err);
             default -> {
                 System.out.println("""
-                        usage: kantor up [--brokers 1|3] [--detach] [--no-services] [--secure] [--fleet ...]
+                        usage: kantor up [--brokers 1|3] [--detach] [--no-services] [--secure] [--native] [--fleet ...]
                                                                 start the platform and the built services (Ctrl-C stops it);
                                                                 --secure: SASL/SCRAM and per-service ACLs on the broker;
                                                                 --fleet [--vessel-brokers 1|3] [--containers N] [--interval S]:
