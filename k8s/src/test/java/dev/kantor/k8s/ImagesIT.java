@@ -71,8 +71,9 @@ class ImagesIT {
         // Never offline: Jib will not push in Maven's offline mode (what is cached is not fetched again anyway).
         // The rate service's reactor takes the platform in (test support runs it), so one build makes both images.
         Process build = new ProcessBuilder(command).directory(checkout.toFile()).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-        if (!build.waitFor(10, TimeUnit.MINUTES)) {
-            build.destroyForcibly();
+        if (!build.waitFor(15, TimeUnit.MINUTES)) {
+            build.destroyForcibly().waitFor();
+            throw new AssertionError("the images build did not end within 15 minutes: " + tail(log));
         }
         assertEquals(0, build.exitValue(), "the images build failed: " + tail(log));
         platform = registry.config("kantor/platform", VERSION);

@@ -159,13 +159,18 @@ final class DltCluster implements AutoCloseable {
         }
     }
 
+    /** What a replay planned, and the log entries of what it sent (in the plan's order). */
+    record Replayed(ReplayPlan plan, List<ReplayLog.Entry> sent) {
+    }
+
     /**
-     * Sends the records back to their source topics, each with its original key, value and headers (so its event id
-     * too), and writes their replay log entries, all in one Kafka transaction: the log holds what was sent, and no
-     * more. The transactional id is the dead-letter topic's, so a second operator replaying the same topic at the same
-     * moment fences the first instead of both sending.
+     * Sends the records {@code planner} chooses back to their source topics, each with its original key, value and
+     * headers (so its event id too), and writes their replay log entries, all in one Kafka transaction: the log holds
+     * what was sent, and no more. The transactional id is the dead-letter topic's, and the plan is made from the log
+     * read (committed records only) after this producer took that id: a second operator's replay of the same topic
+     * either committed before, and its entries refuse the same records here, or is fenced.
      */
-    List<ReplayLog.Entry> replay(String deadLetterTopic, List<DeadLetterRecord> records, Map<String, ReplayLog.Entry> earlier) {
+    Replayed replay(String deadLetterTopic, java.util.function.Function<Map<String, ReplayLog.Entry>, ReplayPlan> planner) {
         Map<String, Object> config = target.clientConfig("kantor-dlt-replay");
         config.put(ProducerConfig.ACKS_CONFIG, "all");
         config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
@@ -175,6 +180,12 @@ final class DltCluster implements AutoCloseable {
         List<ReplayLog.Entry> done = new ArrayList<>();
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(config, new ByteArraySerializer(), new ByteArraySerializer())) {
             producer.initTransactions();
+            Map<String, ReplayLog.Entry> earlier = replays(deadLetterTopic, Set.of(ReplayLog.TOPIC));
+            ReplayPlan plan = planner.apply(earlier);
+            List<DeadLetterRecord> records = plan.toSend();
+            if (records.isEmpty()) {
+                return new Replayed(plan, List.of());
+            }
             producer.beginTransaction();
             try {
                 // Sent together and then waited for, not one round trip each: the transaction has a timeout.
@@ -194,10 +205,17 @@ final class DltCluster implements AutoCloseable {
                     producer.send(new ProducerRecord<>(ReplayLog.TOPIC, record.id().getBytes(StandardCharsets.UTF_8), ReplayLog.encode(entry)));
                     done.add(entry);
                 }
-                producer.commitTransaction();
+                try {
+                    producer.commitTransaction();
+                } catch (org.apache.kafka.common.errors.TimeoutException unanswered) {
+                    // The commit may have happened: aborting now would fail, and "nothing was replayed" could be false.
+                    throw new PlatformException("the replay's commit was not answered in time: it may or may not have been"
+                            + " applied. `./kantor dlt show " + deadLetterTopic + "` tells which records the replay log holds", unanswered);
+                }
+                return new Replayed(plan, done);
             } catch (ExecutionException | TimeoutException | KafkaException e) {
                 abort(producer);
-                // A consumer reading uncommitted records may have seen part of it; its event ids keep that harmless.
+                // The services read committed records only (the support module's defaults): none of it reached them.
                 throw new PlatformException("the replay failed and was aborted, none of it is in " + ReplayLog.TOPIC + ": " + cause(e), e);
             }
         } catch (KafkaException e) {
@@ -206,7 +224,6 @@ final class DltCluster implements AutoCloseable {
             Thread.currentThread().interrupt();
             throw new PlatformException("interrupted", e);
         }
-        return done;
     }
 
     private static void abort(KafkaProducer<byte[], byte[]> producer) {

@@ -190,9 +190,11 @@ public final class DltCommand {
                     + ": nothing was sent. It is declared in kantor-topology.yaml: ./kantor up creates it, on Kubernetes the"
                     + " KafkaTopic of k8s/base/kafka/topics.yaml");
         }
-        ReplayPlan plan = ReplayPlan.of(selected, replays, request.force());
+        // Planned against the log as it is once this replay holds the topic's transactional id (DltCluster.replay).
+        DltCluster.Replayed replayed = cluster.replay(topic, log -> ReplayPlan.of(selected, log, request.force()));
+        ReplayPlan plan = replayed.plan();
         plan.refusals().forEach(line -> out.println("refused  " + line));
-        List<ReplayLog.Entry> sent = plan.toSend().isEmpty() ? List.of() : cluster.replay(topic, plan.toSend(), replays);
+        List<ReplayLog.Entry> sent = replayed.sent();
         for (int i = 0; i < sent.size(); i++) {
             DeadLetterRecord record = plan.toSend().get(i);
             out.println("replayed " + record.topic() + " " + record.partition() + ":" + record.offset() + " -> " + sent.get(i).topic()

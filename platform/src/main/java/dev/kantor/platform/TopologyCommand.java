@@ -159,9 +159,18 @@ public final class TopologyCommand {
         return failed == 0 && plan.problems().isEmpty() ? IN_SYNC : FAILED;
     }
 
+    /**
+     * How many brokers the cluster has: those that answer, or more if a topic is already replicated wider. With one
+     * of three brokers down, counting only the live ones would plan min.insync.replicas down to 1 on every topic and
+     * create new topics unreplicated, during an outage, when an operator is most likely to run this.
+     */
     private static int brokers(Admin admin, Request request) {
         try {
-            return admin.describeCluster().nodes().get(30, java.util.concurrent.TimeUnit.SECONDS).size();
+            int live = admin.describeCluster().nodes().get(30, java.util.concurrent.TimeUnit.SECONDS).size();
+            java.util.Set<String> names = admin.listTopics().names().get(30, java.util.concurrent.TimeUnit.SECONDS);
+            int widest = names.isEmpty() ? 0 : admin.describeTopics(names).allTopicNames().get(30, java.util.concurrent.TimeUnit.SECONDS)
+                    .values().stream().flatMap(t -> t.partitions().stream()).mapToInt(p -> p.replicas().size()).max().orElse(0);
+            return Math.max(live, widest);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new PlatformException("interrupted", e);

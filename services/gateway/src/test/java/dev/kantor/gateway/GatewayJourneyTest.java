@@ -300,15 +300,31 @@ class GatewayJourneyTest {
 
     /**
      * A client that retries before the first attempt answered (a double click, a proxy's retry): the same key sent
-     * twelve times at once is one transaction for every answer and one stored request, approved, and the same key
-     * with another amount is refused 422.
+     * twelve times at once is one transaction for every answer and one stored request, for a deposit and for an
+     * exchange at a firm quote (whose losing retries must not be told the quote expired), and the same key with
+     * another amount is refused 422.
      */
     @Test
     void concurrentRetriesWithOneKeyAreOneTransaction() throws Exception {
         GatewayClient erin = GatewayClient.signIn(base, "retry-" + UUID.randomUUID().toString().substring(0, 8));
+        kafka.send("rates", "EUR/USD", rate("EUR", "USD", "1.0850"));
         String account = erin.openAccount("EUR", "Retries " + UUID.randomUUID());
         String key = UUID.randomUUID().toString();
-        Map<String, String> deposit = Map.of("accountId", account, "kind", "DEPOSIT", "amount", "3.00", "currency", "EUR");
+        String deposit = concurrently(erin, Map.of("accountId", account, "kind", "DEPOSIT", "amount", "3.00", "currency", "EUR"), key);
+        erin.transact(Map.of("accountId", account, "kind", "DEPOSIT", "amount", "4.00", "currency", "EUR"), key, 422);
+        await().atMost(WAIT).until(() -> erin.get("/api/transactions/" + deposit, 200).get("status").asText().equals("APPROVED"));
+
+        String quoteId = await().atMost(WAIT).ignoreExceptions().until(() -> erin.get("/api/quotes?from=EUR&to=USD&amount=1.00", 200),
+                q -> q.has("quoteId")).get("quoteId").asText();
+        String exchange = concurrently(erin, Map.of("accountId", account, "kind", "EXCHANGE", "amount", "1.00", "currency", "EUR",
+                "targetCurrency", "USD", "quoteId", quoteId, "tolerance", "0.01"), UUID.randomUUID().toString());
+        await().atMost(WAIT).until(() -> !erin.get("/api/transactions/" + exchange, 200).get("status").asText().equals("PENDING"));
+        JsonNode history = erin.get("/api/transactions?accountId=" + account, 200);
+        assertEquals(2, history.get("total").asInt(), "one stored request each: " + history);
+    }
+
+    /** Sends one request twelve times at once with one key; every answer must be 202 with the same transaction. */
+    private static String concurrently(GatewayClient client, Map<String, String> body, String key) {
         java.util.concurrent.CountDownLatch start = new java.util.concurrent.CountDownLatch(1);
         List<java.util.concurrent.CompletableFuture<String>> answers = new ArrayList<>();
         try (var threads = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
@@ -319,16 +335,13 @@ class GatewayJourneyTest {
                     } catch (InterruptedException e) {
                         throw new IllegalStateException(e);
                     }
-                    return erin.transact(deposit, key, 202).get("transactionId").asText();
+                    return client.transact(body, key, 202).get("transactionId").asText();
                 }, threads));
             }
             start.countDown();
             List<String> ids = answers.stream().map(java.util.concurrent.CompletableFuture::join).distinct().toList();
             assertEquals(1, ids.size(), "every concurrent retry got the same transaction: " + ids);
-            erin.transact(Map.of("accountId", account, "kind", "DEPOSIT", "amount", "4.00", "currency", "EUR"), key, 422);
-            await().atMost(WAIT).until(() -> erin.get("/api/transactions/" + ids.get(0), 200).get("status").asText().equals("APPROVED"));
-            JsonNode history = erin.get("/api/transactions?accountId=" + account, 200);
-            assertEquals(1, history.get("total").asInt(), "one stored request: " + history);
+            return ids.get(0);
         }
     }
 

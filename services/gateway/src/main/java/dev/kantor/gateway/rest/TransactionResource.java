@@ -155,9 +155,12 @@ public class TransactionResource {
             if (attempt.created() != null) {
                 return Uni.createFrom().item(attempt.created());
             }
-            if (form.quoteId() != null) {
-                return Uni.createFrom().failure(quoteRefused(attempt.quote(), form));
+            ClientError refused = form.quoteId() == null ? null : quoteRefused(attempt.quote(), form, candidate.requestedAt);
+            if (refused != null) {
+                return Uni.createFrom().failure(refused);
             }
+            // Neither stored nor found with a fitting quote, or none: the key was taken by a request committed after
+            // this statement's snapshot, which the next one sees.
             if (mayAskAgain) {
                 return stored(candidate, form, false);
             }
@@ -174,8 +177,8 @@ public class TransactionResource {
         return Uni.createFrom().item(existing);
     }
 
-    /** Why the quote an exchange names did not let it be stored. */
-    private ClientError quoteRefused(Quote quote, TransactionForm form) {
+    /** Why the quote an exchange names does not let it be stored at {@code at}, or null when it fits. */
+    private static ClientError quoteRefused(Quote quote, TransactionForm form, java.time.Instant at) {
         if (quote == null) {
             return ClientError.notFound("quoteId", "no quote " + form.quoteId());
         }
@@ -183,8 +186,11 @@ public class TransactionResource {
             return new ClientError(422, "Unprocessable Content", "quoteId", "quote " + quote.quoteId + " is for "
                     + quote.fromCurrency + " to " + quote.toCurrency + ", not " + form.currency() + " to " + form.targetCurrency());
         }
-        return new ClientError(422, "Unprocessable Content", "quoteId", "quote " + quote.quoteId + " expired at "
-                + quote.expiresAt + ": ask GET /api/quotes for a new one");
+        if (!at.isBefore(quote.expiresAt)) {
+            return new ClientError(422, "Unprocessable Content", "quoteId", "quote " + quote.quoteId + " expired at "
+                    + quote.expiresAt + ": ask GET /api/quotes for a new one");
+        }
+        return null;
     }
 
     private TransactionRequest candidate(String user, String idempotencyKey, TransactionForm form) {
