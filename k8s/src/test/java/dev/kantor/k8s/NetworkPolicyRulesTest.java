@@ -63,24 +63,24 @@ class NetworkPolicyRulesTest {
      * operators too); prod has an Ingress, and only its controller reaches the gateway (and Prometheus, its metrics).
      */
     static final String MATRIX = """
-            from \\ to                 gateway:http wallet:http transaction:http registry:http brokers:client brokers:9091 brokers:9090 brokers:8443 db:5432 db:8000 dns:53 kube-apiserver:443
-            gateway                               .           .                .             +              +            .            .            .       +       .      +                  .
-            wallet                                .           .                .             +              +            .            .            .       +       .      +                  .
-            wallet-canary                         .           .                .             +              +            .            .            .       +       .      +                  .
-            transaction                           .           .                .             +              +            .            .            .       +       .      +                  .
-            rate                                  .           .                .             +              +            .            .            .       .       .      +                  .
-            registry                              .           .                .             .              .            .            .            .       +       .      +                  .
-            register-schemas                      .           .                .             +              .            .            .            .       .       .      +                  .
-            kantor-brokers-0                      .           .                .             .              +            +            +            +       .       .      +                  .
-            kantor-entity-operator                .           .                .             .              +            +            +            +       .       .      +                  +
-            kantor-db-2                           .           .                .             .              .            .            .            .       +       +      +                  +
-            kantor-db-3-join                      .           .                .             .              .            .            .            .       +       +      +                  +
-            strimzi-cluster-operator              d           .                .             .              .            +            +            +       .       .      ~                  ~
-            cnpg-operator                         d           .                .             .              .            .            .            .       +       +      ~                  ~
-            ingress-controller                    +           .                .             .              .            .            .            .       .       .      ~                  ~
-            prometheus                            +           +                +             .              .            .            .            .       .       .      ~                  ~
-            elsewhere                             d           .                .             .              .            .            .            .       .       .      ~                  ~
-            internet                              d           .                .             .              .            .            .            .       .       .      ~                  ~
+            from \\ to                 gateway:http wallet:http transaction:http registry:http brokers:client brokers:9091 brokers:9090 brokers:8443 db:5432 db:8000 dns:53 kube-apiserver:443 otel-collector:4317
+            gateway                               .           .                .             +              +            .            .            .       +       .      +                  .                  +
+            wallet                                .           .                .             +              +            .            .            .       +       .      +                  .                  +
+            wallet-canary                         .           .                .             +              +            .            .            .       +       .      +                  .                  +
+            transaction                           .           .                .             +              +            .            .            .       +       .      +                  .                  +
+            rate                                  .           .                .             +              +            .            .            .       .       .      +                  .                  +
+            registry                              .           .                .             .              .            .            .            .       +       .      +                  .                  .
+            register-schemas                      .           .                .             +              .            .            .            .       .       .      +                  .                  .
+            kantor-brokers-0                      .           .                .             .              +            +            +            +       .       .      +                  .                  .
+            kantor-entity-operator                .           .                .             .              +            +            +            +       .       .      +                  +                  .
+            kantor-db-2                           .           .                .             .              .            .            .            .       +       +      +                  +                  .
+            kantor-db-3-join                      .           .                .             .              .            .            .            .       +       +      +                  +                  .
+            strimzi-cluster-operator              d           .                .             .              .            +            +            +       .       .      ~                  ~                  ~
+            cnpg-operator                         d           .                .             .              .            .            .            .       +       +      ~                  ~                  ~
+            ingress-controller                    +           .                .             .              .            .            .            .       .       .      ~                  ~                  ~
+            prometheus                            +           +                +             .              .            .            .            .       .       .      ~                  ~                  ~
+            elsewhere                             d           .                .             .              .            .            .            .       .       .      ~                  ~                  ~
+            internet                              d           .                .             .              .            .            .            .       .       .      ~                  ~                  ~
             """;
 
     /** A pod, or with no namespace an address that is no pod; ports by name. */
@@ -452,6 +452,8 @@ class NetworkPolicyRulesTest {
         add(endpoints, new Endpoint("cnpg-operator", "cnpg-system", Map.of("app.kubernetes.io/name", "cloudnative-pg"), Map.of()));
         add(endpoints, new Endpoint("ingress-controller", "ingress-nginx", Map.of("app.kubernetes.io/name", "ingress-nginx"), Map.of()));
         add(endpoints, new Endpoint("prometheus", "monitoring", Map.of("app.kubernetes.io/name", "prometheus"), Map.of()));
+        add(endpoints, new Endpoint("otel-collector", "monitoring", Map.of("app.kubernetes.io/name", "opentelemetry-collector"),
+                Map.of("otlp-grpc", 4317)));
         add(endpoints, new Endpoint("elsewhere", "elsewhere", Map.of("app", "shell"), Map.of()));
         add(endpoints, new Endpoint("internet", null, Map.of(), Map.of()));
         add(endpoints, new Endpoint("kube-apiserver", null, Map.of(), Map.of()));

@@ -65,6 +65,12 @@ public final class GatewayClient {
                 .POST(HttpRequest.BodyPublishers.ofString(write(body))), expected);
     }
 
+    /** As {@link #transact(Map, String, int)}, in the caller's trace: the W3C {@code traceparent} header sent with it. */
+    public JsonNode transact(Map<String, ?> body, String idempotencyKey, String traceparent, int expected) {
+        return send(request("/api/transactions").header("Idempotency-Key", idempotencyKey).header("Content-Type", "application/json")
+                .header("traceparent", traceparent).POST(HttpRequest.BodyPublishers.ofString(write(body))), expected);
+    }
+
     /**
      * What a careful client does when the gateway is away or dies mid-request: the same request with the same
      * Idempotency-Key again until it is accepted. Whatever the gateway had already stored or published, the key makes

@@ -274,6 +274,15 @@ public final class KafkaTestClient implements AutoCloseable {
             return found;
         }
 
+        /** As {@link #await}, the records themselves (for their headers). */
+        public <T extends SpecificRecord> List<ConsumerRecord<String, byte[]>> awaitRecords(Class<T> type, Predicate<T> match,
+                int count, Duration timeout) {
+            return awaitRaw(r -> {
+                T value = decode(r, type);
+                return value != null && match.test(value);
+            }, count, timeout);
+        }
+
         /** Everything seen so far that matches (no waiting): for asserting that something did not happen. */
         public <T extends SpecificRecord> List<T> seen(Class<T> type, Predicate<T> match) {
             consumer.poll(Duration.ofMillis(500)).forEach(seen::add);

@@ -26,6 +26,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.kantor.events.RateQuoted;
 import dev.kantor.events.TransactionApproved;
 import dev.kantor.events.TransactionRequested;
+import dev.kantor.events.WalletUpdated;
 import dev.kantor.testsupport.CatalogueMetrics;
 import dev.kantor.testsupport.Browser;
 import dev.kantor.testsupport.GatewayClient;
@@ -106,15 +107,20 @@ class GatewayJourneyTest {
     @Test
     void theWholeJourneyThroughRestAndSse() throws Exception {
         // A user of its own, so that the wallet starts empty (the demo users keep theirs across runs).
-        GatewayClient alice = GatewayClient.signIn(base, "journey-" + UUID.randomUUID().toString().substring(0, 8));
+        String user = "journey-" + UUID.randomUUID().toString().substring(0, 8);
+        GatewayClient alice = GatewayClient.signIn(base, user);
         kafka.send("rates", "EUR/USD", rate("EUR", "USD", "1.0850"));
         String account = alice.openAccount("EUR", "Journey " + UUID.randomUUID());
 
         try (SseClient outcomes = alice.stream("transactions"); SseClient wallet = alice.stream("wallet");
-             KafkaTestClient.Tail requests = kafka.tail("transaction-requests")) {
+             KafkaTestClient.Tail requests = kafka.tail("transaction-requests");
+             KafkaTestClient.Tail decided = kafka.tail("transactions"); KafkaTestClient.Tail wallets = kafka.tail("wallets")) {
             await().atMost(WAIT).until(() -> outcomes.status() == 200 && wallet.status() == 200);
             String key = UUID.randomUUID().toString();
-            JsonNode accepted = alice.transact(Map.of("accountId", account, "kind", "DEPOSIT", "amount", "100.00", "currency", "EUR"), key, 202);
+            // The client's own trace (unsampled, as locally nothing is recorded): every record the deposit causes carries it.
+            String trace = UUID.randomUUID().toString().replace("-", "");
+            JsonNode accepted = alice.transact(Map.of("accountId", account, "kind", "DEPOSIT", "amount", "100.00", "currency", "EUR"), key,
+                    "00-" + trace + "-" + trace.substring(0, 16) + "-00", 202);
             String deposit = accepted.get("transactionId").asText();
             JsonNode retried = alice.transact(Map.of("accountId", account, "kind", "DEPOSIT", "amount", "100.00", "currency", "EUR"), key, 202);
             assertEquals(deposit, retried.get("transactionId").asText(), "a retry with the same key is the same transaction");
@@ -125,6 +131,10 @@ class GatewayJourneyTest {
             wallet.await(e -> e.data().contains("\"100.00\""), WAIT);
             assertEquals(1, requests.seen(TransactionRequested.class, r -> r.getTransactionId().equals(deposit)).size(),
                     "the retry published nothing");
+            assertInTrace(trace, requests.awaitRecords(TransactionRequested.class, r -> r.getTransactionId().equals(deposit), 1, WAIT));
+            assertInTrace(trace, decided.awaitRecords(TransactionApproved.class, t -> t.getTransactionId().equals(deposit), 1, WAIT));
+            assertInTrace(trace, wallets.awaitRecords(WalletUpdated.class, w -> w.getUserId().equals(user)
+                    && w.getBalances().stream().anyMatch(m -> m.getAmount().compareTo(new BigDecimal("100")) == 0), 1, WAIT));
 
             String exchange = alice.transact(Map.of("accountId", account, "kind", "EXCHANGE", "amount", "50.00", "currency", "EUR",
                     "targetCurrency", "USD"), UUID.randomUUID().toString(), 202).get("transactionId").asText();
@@ -141,6 +151,18 @@ class GatewayJourneyTest {
             SseClient.Event rejected = outcomes.await(e -> e.data().contains(tooMuch), WAIT);
             assertTrue(rejected.data().contains("INSUFFICIENT_FUNDS"), rejected.data());
             wallet.await(e -> e.data().contains("\"" + bought.toPlainString() + "\""), WAIT);
+        }
+    }
+
+    /** The records of {@code events} carry a W3C traceparent of trace {@code trace} (each hop's own span under it). */
+    private static void assertInTrace(String trace, List<org.apache.kafka.clients.consumer.ConsumerRecord<String, byte[]>> records) {
+        assertFalse(records.isEmpty());
+        for (var record : records) {
+            String header = KafkaTestClient.header(record, "traceparent");
+            assertEquals(1L, java.util.stream.StreamSupport.stream(record.headers().headers("traceparent").spliterator(), false).count(),
+                    "one traceparent, not two");
+            assertTrue(header != null && header.matches("00-" + trace + "-[0-9a-f]{16}-0[01]"),
+                    "traceparent " + header + " is not in trace " + trace);
         }
     }
 

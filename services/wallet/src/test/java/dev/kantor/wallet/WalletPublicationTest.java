@@ -71,7 +71,7 @@ class WalletPublicationTest {
     }
 
     private static WalletStore.Claimed claimed(String user, Instant now) {
-        return new WalletStore.Claimed(new WalletState(user, "EUR", new TreeMap<>(), null, 3, now), now);
+        return new WalletStore.Claimed(new WalletState(user, "EUR", new TreeMap<>(), null, 3, now), now, null);
     }
 
     private static boolean dirty(Connection db, String user) throws Exception {

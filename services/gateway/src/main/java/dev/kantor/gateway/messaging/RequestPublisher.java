@@ -90,7 +90,10 @@ public class RequestPublisher {
         return openings.sendMessage(EventMessage.of(request.accountId, request.eventId, "AccountOpeningRequested", event));
     }
 
-    /** The event of a stored transaction request, with its original event id; completes on the broker's ack. */
+    /**
+     * The event of a stored transaction request, with its original event id, in the trace of the HTTP call that
+     * stored it (the relay's late send too); completes on the broker's ack.
+     */
     public Uni<Void> send(TransactionRequest request) {
         TransactionRequested event = TransactionRequested.newBuilder().setEventId(request.eventId)
                 .setTransactionId(request.transactionId).setAccountId(request.accountId).setUserId(request.userId)
@@ -98,6 +101,7 @@ public class RequestPublisher {
                 .setAmount(Amounts.money(request.amount, request.currency))
                 .setTargetCurrency(request.targetCurrency).setRequestedAt(request.requestedAt)
                 .setQuoteId(request.quoteId).setQuotedRate(request.quotedRate).setQuoteTolerance(request.quoteTolerance).build();
-        return transactions.sendMessage(EventMessage.of(request.accountId, request.eventId, "TransactionRequested", event));
+        return transactions.sendMessage(EventMessage.of(request.accountId, request.eventId, "TransactionRequested", event,
+                request.traceParent));
     }
 }

@@ -54,9 +54,9 @@ public class RequestStore {
                 created as (
                   insert into %1$s.transaction_request (transaction_id, user_id, idempotency_key, account_id, event_id, kind,
                       amount, currency, target_currency, requested_at, fingerprint, published, quote_id, quoted_rate,
-                      quote_tolerance, relay_after)
+                      quote_tolerance, relay_after, trace_parent)
                   select $3::text, $2::text, $4::text, $1::text, $5::text, $6::text, $7::numeric, $8::text, $9::text,
-                      $10::timestamptz, $11::text, false, $12::text, q.rate, $13::numeric, $14::timestamptz
+                      $10::timestamptz, $11::text, false, $12::text, q.rate, $13::numeric, $14::timestamptz, $15::text
                   from owner left join q on true
                   where not exists (select 1 from earlier)
                     and ($12::text is null or (q.from_currency = $8::text and q.to_currency = $9::text
@@ -67,7 +67,7 @@ public class RequestStore {
                     (select quoted_rate from created) as created_rate,
                     e.transaction_id, e.user_id, e.idempotency_key, e.account_id, e.event_id, e.kind, e.amount, e.currency,
                     e.target_currency, e.requested_at, e.fingerprint, e.published, e.quote_id, e.quoted_rate,
-                    e.quote_tolerance, e.relay_after,
+                    e.quote_tolerance, e.relay_after, e.trace_parent,
                     q.quote_id as q_id, q.from_currency as q_from, q.to_currency as q_to, q.rate as q_rate,
                     q.expires_at as q_expires
                 from (select 1) one left join earlier e on true left join q on true
@@ -81,7 +81,7 @@ public class RequestStore {
                 .addString(r.accountId).addString(r.userId).addString(r.transactionId).addString(r.idempotencyKey)
                 .addString(r.eventId).addString(r.kind).addBigDecimal(r.amount).addString(r.currency)
                 .addString(r.targetCurrency).addOffsetDateTime(utc(r.requestedAt)).addString(r.fingerprint)
-                .addString(r.quoteId).addBigDecimal(r.quoteTolerance).addOffsetDateTime(utc(r.relayAfter));
+                .addString(r.quoteId).addBigDecimal(r.quoteTolerance).addOffsetDateTime(utc(r.relayAfter)).addString(r.traceParent);
         return pool.preparedQuery(store).execute(parameters).map(rows -> {
             Row row = rows.iterator().next();
             TransactionRequest created = null;
@@ -117,6 +117,7 @@ public class RequestStore {
         r.quotedRate = row.getBigDecimal("quoted_rate");
         r.quoteTolerance = row.getBigDecimal("quote_tolerance");
         r.relayAfter = row.getOffsetDateTime("relay_after").toInstant();
+        r.traceParent = row.getString("trace_parent");
         return r;
     }
 

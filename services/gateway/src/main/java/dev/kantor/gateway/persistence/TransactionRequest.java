@@ -62,4 +62,8 @@ public class TransactionRequest extends PanacheEntityBase {
     /** Until when the send in flight holds it: only then may the relay send it (RequestOutbox). */
     @Column(name = "relay_after")
     public Instant relayAfter;
+
+    /** The trace of the HTTP call that stored it, continued by its event however late it is sent; null if none. */
+    @Column(name = "trace_parent")
+    public String traceParent;
 }

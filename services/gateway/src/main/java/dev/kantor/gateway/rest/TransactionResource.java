@@ -13,6 +13,7 @@ import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 
+import dev.kantor.service.messaging.TraceParent;
 import dev.kantor.service.rest.ClientError;
 import dev.kantor.service.rest.Problems;
 import dev.kantor.gateway.config.Failpoint;
@@ -208,6 +209,8 @@ public class TransactionResource {
         // This call's own send holds the request for a lease; only then may the relay send it.
         request.relayAfter = request.requestedAt.plus(config.relay().lease());
         request.fingerprint = form.fingerprint();
+        // Kept with the row: the event may be sent by the relay, long after this call's span ended.
+        request.traceParent = TraceParent.current();
         if (form.quoteId() != null) {
             request.quoteId = form.quoteId();
             request.quoteTolerance = form.tolerance().setScale(QuotePrice.RATE_SCALE);

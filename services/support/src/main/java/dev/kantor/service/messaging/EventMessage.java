@@ -14,6 +14,11 @@ public final class EventMessage {
     private EventMessage() {
     }
 
+    /** An event in the trace {@code traceparent} names (null: none), see {@link TraceParent#continuing}. */
+    public static <T> Message<T> of(String key, String eventId, String eventType, T event, String traceparent) {
+        return TraceParent.continuing(of(key, eventId, eventType, event), traceparent);
+    }
+
     public static <T> Message<T> of(String key, String eventId, String eventType, T event) {
         RecordHeaders headers = new RecordHeaders();
         headers.add(EventHeaders.EVENT_ID, eventId.getBytes(StandardCharsets.UTF_8));

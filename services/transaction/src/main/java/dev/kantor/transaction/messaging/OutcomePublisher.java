@@ -28,14 +28,15 @@ public class OutcomePublisher {
     @OnOverflow(value = OnOverflow.Strategy.BUFFER, bufferSize = 4096)
     MutinyEmitter<TransactionRejected> rejected;
 
-    public Uni<Void> publish(StoredOutcome outcome) {
+    /** Sends {@code outcome} in the trace of the request that led to it ({@code traceparent}, null: none). */
+    public Uni<Void> publish(StoredOutcome outcome, String traceparent) {
         if ("TransactionApproved".equals(outcome.eventType)) {
             TransactionApproved event = outcome.event instanceof TransactionApproved fresh ? fresh
                     : EventBinary.read(outcome.payload, TransactionApproved.class);
-            return approved.sendMessage(EventMessage.of(outcome.accountId, outcome.eventId, outcome.eventType, event));
+            return approved.sendMessage(EventMessage.of(outcome.accountId, outcome.eventId, outcome.eventType, event, traceparent));
         }
         TransactionRejected event = outcome.event instanceof TransactionRejected fresh ? fresh
                 : EventBinary.read(outcome.payload, TransactionRejected.class);
-        return rejected.sendMessage(EventMessage.of(outcome.accountId, outcome.eventId, outcome.eventType, event));
+        return rejected.sendMessage(EventMessage.of(outcome.accountId, outcome.eventId, outcome.eventType, event, traceparent));
     }
 }

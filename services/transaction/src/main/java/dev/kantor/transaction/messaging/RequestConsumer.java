@@ -107,7 +107,7 @@ public class RequestConsumer implements RecordHandler<TransactionRequested, List
         List<Uni<Void>> sends = new ArrayList<>();
         for (Step<SourceRecord> step : steps) {
             if (step instanceof Step.Publish<SourceRecord> p) {
-                sends.add(outcomes.publish(p.outcome()));
+                sends.add(outcomes.publish(p.outcome(), p.source().traceparent()));
             }
         }
         Uni<Void> all = sends.isEmpty() ? Uni.createFrom().voidItem() : Uni.join().all(sends).andFailFast().replaceWithVoid();

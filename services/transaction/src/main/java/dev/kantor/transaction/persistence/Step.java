@@ -6,8 +6,11 @@ package dev.kantor.transaction.persistence;
  */
 public sealed interface Step<S> {
 
-    /** Publish this stored outcome; {@code redelivered} when it was stored by an earlier delivery. */
-    record Publish<S>(StoredOutcome outcome, boolean redelivered) implements Step<S> {
+    /**
+     * Publish this stored outcome; {@code redelivered} when it was stored by an earlier delivery. {@code source} is
+     * the request that led to it, whose trace the outcome continues.
+     */
+    record Publish<S>(StoredOutcome outcome, boolean redelivered, S source) implements Step<S> {
     }
 
     /** Send the request to the DLT: a functional duplicate of a transaction already decided. */

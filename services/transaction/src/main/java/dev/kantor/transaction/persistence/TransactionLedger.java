@@ -211,7 +211,7 @@ public class TransactionLedger {
                     return new Step.DeadLetter<>(incoming.source(), "functional duplicate: transaction id "
                             + seen.transactionId + " was already used");
                 }
-                return new Step.Publish<>(outcomes.get(seen.transactionId), true);
+                return new Step.Publish<>(outcomes.get(seen.transactionId), true, incoming.source());
             }
             StoredOutcome existing = outcomes.get(request.getTransactionId());
             if (existing != null) {
@@ -234,7 +234,7 @@ public class TransactionLedger {
             outcomes.put(outcome.transactionId, outcome);
             created.add(outcome);
             markProcessed(request, ProcessedEvent.Disposition.OUTCOME);
-            return new Step.Publish<>(outcome, false);
+            return new Step.Publish<>(outcome, false, incoming.source());
         }
 
         private StoredOutcome approve(TransactionRequested request, Decision.Approved decision) {

@@ -97,10 +97,16 @@ public class WalletEventsConsumer implements RecordHandler<SpecificRecord, Proje
         List<AccountOpened> accounts = new ArrayList<>();
         List<TransactionApproved> transactions = new ArrayList<>();
         List<RateQuoted> rates = new ArrayList<>();
+        Map<String, String> traces = new HashMap<>();
         for (DecodedBatch.Decoded<SpecificRecord> decoded : batch.events()) {
             switch (decoded.event()) {
                 case AccountOpened a -> accounts.add(a);
-                case TransactionApproved t -> transactions.add(t);
+                case TransactionApproved t -> {
+                    transactions.add(t);
+                    if (decoded.record().traceparent() != null) {
+                        traces.put(t.getTransactionId(), decoded.record().traceparent());
+                    }
+                }
                 case RateQuoted r -> rates.add(r);
                 default -> throw new IllegalStateException("decode let through " + decoded.event().getClass());
             }
@@ -109,7 +115,7 @@ public class WalletEventsConsumer implements RecordHandler<SpecificRecord, Proje
         for (SourceRecord record : batch.records()) {
             nextOffsets.computeIfAbsent(record.topic(), t -> new HashMap<>()).merge(record.partition(), record.offset() + 1, Math::max);
         }
-        return projection.apply(new Projection.Batch(accounts, transactions, rates, nextOffsets), clock.instant());
+        return projection.apply(new Projection.Batch(accounts, transactions, rates, nextOffsets, traces), clock.instant());
     }
 
     /** Nothing to send (WalletPublisher does, from the outbox): counts what the committed transaction did. */

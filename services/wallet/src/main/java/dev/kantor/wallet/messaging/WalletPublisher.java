@@ -83,7 +83,8 @@ public class WalletPublisher {
         List<Uni<Void>> sends = new ArrayList<>();
         for (WalletStore.Claimed wallet : claimed) {
             WalletUpdated event = event(wallet.state(), wallet.claimedAt());
-            sends.add(wallets.sendMessage(EventMessage.of(event.getUserId(), event.getEventId(), "WalletUpdated", event)));
+            sends.add(wallets.sendMessage(EventMessage.of(event.getUserId(), event.getEventId(), "WalletUpdated", event,
+                    wallet.traceparent())));
         }
         return Uni.join().all(sends).andFailFast().replaceWithVoid();
     }

@@ -33,9 +33,12 @@ import jakarta.enterprise.context.ApplicationScoped;
 @ApplicationScoped
 public class Projection {
 
-    /** The events of one consumed batch, and the next offset of every partition it came from. */
+    /**
+     * The events of one consumed batch, the next offset of every partition it came from, and the trace
+     * ({@code traceparent}) each transaction continues, by transaction id (absent: none).
+     */
     public record Batch(List<AccountOpened> accounts, List<TransactionApproved> transactions, List<RateQuoted> rates,
-            Map<String, Map<Integer, Long>> nextOffsets) {
+            Map<String, Map<Integer, Long>> nextOffsets, Map<String, String> traces) {
     }
 
     /** What a batch came to: transactions counted, and those already counted before (duplicates). */
@@ -46,7 +49,7 @@ public class Projection {
         return Panache.getSession().invoke(session -> session.setDefaultReadOnly(true))
                 .chain(session -> newTransactions(batch.transactions())
                         .chain(fresh -> accounts(session, batch.accounts(), now)
-                                .chain(() -> transactions(session, fresh, now))
+                                .chain(() -> transactions(session, fresh, batch.traces(), now))
                                 .chain(() -> rates(session, batch.rates(), now))
                                 .chain(() -> offsets(session, batch.nextOffsets()))
                                 .replaceWith(new Applied(fresh.size(), batch.transactions().size() - fresh.size()))));
@@ -115,7 +118,7 @@ public class Projection {
                 .replaceWithVoid();
     }
 
-    private Uni<Void> transactions(Mutiny.Session session, List<TransactionApproved> fresh, Instant now) {
+    private Uni<Void> transactions(Mutiny.Session session, List<TransactionApproved> fresh, Map<String, String> traces, Instant now) {
         if (fresh.isEmpty()) {
             return Uni.createFrom().voidItem();
         }
@@ -140,19 +143,26 @@ public class Projection {
             holdings.add(delta.getKey().get(0), delta.getKey().get(1), delta.getValue());
             users.add(delta.getKey().get(0));
         }
+        // A wallet's next WalletUpdated continues the trace of the last of its transactions that carried one.
+        Map<String, String> userTraces = new HashMap<>();
         for (TransactionApproved t : fresh) {
             users.add(t.getUserId());
+            String trace = traces.get(t.getTransactionId());
+            if (trace != null) {
+                userTraces.put(t.getUserId(), trace);
+            }
         }
-        return applied.execute(session).chain(() -> holdings.execute(session)).chain(() -> touch(session, users, now));
+        return applied.execute(session).chain(() -> holdings.execute(session)).chain(() -> touch(session, users, userTraces, now));
     }
 
-    /** Marks wallets changed, creating the rows of users seen for the first time. */
-    private static Uni<Void> touch(Mutiny.Session session, Set<String> users, Instant now) {
-        BulkInsert wallets = BulkInsert.typed("{h-schema}wallet", List.of("user_id", "version", "dirty", "changed_at"),
-                List.of("varchar", "bigint", "boolean", "timestamptz"),
-                "on conflict (user_id) do update set version = wallet.version + 1, dirty = true, changed_at = excluded.changed_at");
+    /** Marks wallets changed, creating the rows of users seen for the first time, with the trace that changed them. */
+    private static Uni<Void> touch(Mutiny.Session session, Set<String> users, Map<String, String> traces, Instant now) {
+        BulkInsert wallets = BulkInsert.typed("{h-schema}wallet", List.of("user_id", "version", "dirty", "changed_at", "trace_parent"),
+                List.of("varchar", "bigint", "boolean", "timestamptz", "varchar"),
+                "on conflict (user_id) do update set version = wallet.version + 1, dirty = true, changed_at = excluded.changed_at,"
+                        + " trace_parent = coalesce(excluded.trace_parent, wallet.trace_parent)");
         for (String user : users) {
-            wallets.add(user, 0L, true, now);
+            wallets.add(user, 0L, true, now, traces.get(user));
         }
         return wallets.execute(session);
     }

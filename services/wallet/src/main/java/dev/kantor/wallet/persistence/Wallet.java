@@ -27,4 +27,8 @@ public class Wallet extends PanacheEntityBase {
 
     @Column(name = "published_at")
     public Instant publishedAt;
+
+    /** The trace of the last transaction that changed it, continued by its next WalletUpdated; null if none. */
+    @Column(name = "trace_parent")
+    public String traceParent;
 }

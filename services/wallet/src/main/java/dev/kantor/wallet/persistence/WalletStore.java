@@ -24,8 +24,11 @@ import jakarta.enterprise.context.ApplicationScoped;
 @ApplicationScoped
 public class WalletStore {
 
-    /** A wallet claimed for publication at {@code claimedAt}, in the state it had then. */
-    public record Claimed(WalletState state, Instant claimedAt) {
+    /**
+     * A wallet claimed for publication at {@code claimedAt}, in the state it had then, and the trace of the last
+     * transaction that changed it (null if none).
+     */
+    public record Claimed(WalletState state, Instant claimedAt, String traceparent) {
     }
 
     /** A wallet read for a client, with the offsets of every partition the projection has consumed. */
@@ -57,8 +60,14 @@ public class WalletStore {
                 .setParameter(1, now).setParameter(2, now.minus(interval)).setParameter(3, limit)
                 .getResultList())
                 .chain(users -> users.isEmpty() ? Uni.createFrom().item(List.<Claimed>of())
-                        : Wallet.<Wallet>list("userId in ?1", users).chain(this::states)
-                                .map(states -> states.stream().map(state -> new Claimed(state, now)).toList()));
+                        : Wallet.<Wallet>list("userId in ?1", users).chain(wallets -> states(wallets).map(states -> {
+                            // states() keeps the order of the wallets it is given.
+                            List<Claimed> claimed = new ArrayList<>(states.size());
+                            for (int i = 0; i < states.size(); i++) {
+                                claimed.add(new Claimed(states.get(i), now, wallets.get(i).traceParent));
+                            }
+                            return claimed;
+                        })));
     }
 
     /**
