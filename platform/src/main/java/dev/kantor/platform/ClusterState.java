@@ -25,7 +25,7 @@ import dev.kantor.topology.Topology;
  * function a unit test can feed without a broker.
  *
  * @param brokers    how many brokers answer (the replication of new topics follows from it)
- * @param partitions every topic (Kafka's internal ones aside) with its partition count
+ * @param partitions every topic (Kafka's internal ones aside) with its partition count; {@link #UNDESCRIBED} for an undeclared one
  * @param configs    the declared topics present, their configs as the broker reports them
  * @param acls       every ACL, or empty when the cluster has no authorizer
  */
@@ -34,14 +34,22 @@ public record ClusterState(int brokers, Map<String, Integer> partitions, Map<Str
 
     private static final long TIMEOUT_S = 30;
 
+    /** The partition count given to a topic the topology does not declare: it is not described. */
+    static final int UNDESCRIBED = -1;
+
     /** Reads the cluster; {@code withAcls} false leaves ACLs out (empty), as for a topology that declares none. */
     public static ClusterState read(Admin admin, Topology topology, boolean withAcls)
             throws InterruptedException, ExecutionException, TimeoutException {
         int brokers = admin.describeCluster().nodes().get(TIMEOUT_S, TimeUnit.SECONDS).size();
         Set<String> names = admin.listTopics().names().get(TIMEOUT_S, TimeUnit.SECONDS);
         Map<String, Integer> partitions = new HashMap<>();
-        if (!names.isEmpty()) {
-            Map<String, TopicDescription> described = admin.describeTopics(names).allTopicNames().get(TIMEOUT_S, TimeUnit.SECONDS);
+        // Only the declared topics are described: an undeclared one needs no more than its name (it is kept, or
+        // deleted with --allow-delete), and describing one that another client is deleting would fail the whole read.
+        Set<String> declaredNames = topology.topics().stream().map(Topology.TopicSpec::name).filter(names::contains)
+                .collect(java.util.stream.Collectors.toSet());
+        names.stream().filter(name -> !declaredNames.contains(name)).forEach(name -> partitions.put(name, UNDESCRIBED));
+        if (!declaredNames.isEmpty()) {
+            Map<String, TopicDescription> described = admin.describeTopics(declaredNames).allTopicNames().get(TIMEOUT_S, TimeUnit.SECONDS);
             described.forEach((name, description) -> partitions.put(name, description.partitions().size()));
         }
         List<ConfigResource> declared = topology.topics().stream().map(Topology.TopicSpec::name).filter(partitions::containsKey)
