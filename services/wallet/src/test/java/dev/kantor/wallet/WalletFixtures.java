@@ -52,9 +52,19 @@ final class WalletFixtures {
      * The same transaction under a new event id. Built field by field: Avro's copy builder deep-copies through the
      * default SpecificData, which under @QuarkusTest loads a second copy of the enum class.
      */
+    /** The same transaction under a new event id (a functional duplicate). */
     static TransactionApproved retold(TransactionApproved t) {
-        return TransactionApproved.newBuilder().setEventId(UUID.randomUUID().toString()).setRequestEventId(t.getRequestEventId())
-                .setTransactionId(t.getTransactionId()).setAccountId(t.getAccountId()).setUserId(t.getUserId()).setKind(t.getKind())
+        return copy(t, UUID.randomUUID().toString(), t.getTransactionId());
+    }
+
+    /** The same event id under a new transaction id (a technical duplicate that lies about its business key). */
+    static TransactionApproved reissued(TransactionApproved t) {
+        return copy(t, t.getEventId(), UUID.randomUUID().toString());
+    }
+
+    private static TransactionApproved copy(TransactionApproved t, String eventId, String transactionId) {
+        return TransactionApproved.newBuilder().setEventId(eventId).setRequestEventId(t.getRequestEventId())
+                .setTransactionId(transactionId).setAccountId(t.getAccountId()).setUserId(t.getUserId()).setKind(t.getKind())
                 .setDebited(t.getDebited()).setCredited(t.getCredited()).setRate(t.getRate()).setBalancesAfter(t.getBalancesAfter())
                 .setApprovedAt(t.getApprovedAt()).build();
     }

@@ -96,11 +96,12 @@ class WalletProjectionTest {
                     && w.getBalances().size() == 2 && w.getValuation().getAmount().compareTo(valuation) == 0, 1, WAIT).get(0);
             assertEquals("EUR", published.getBaseCurrency());
 
-            // Duplicates: the same record again, and the same transaction id under a new event id. Neither counts;
-            // a later deposit on the same partition shows they were consumed.
+            // Duplicates: the same record again, the same transaction id under a new event id, and the same event id
+            // under a new transaction id. None counts; a later deposit on the same partition shows they were consumed.
             kafka.send("transactions", eur, deposit);
             TransactionApproved retold = WalletFixtures.retold(deposit);
             kafka.send("transactions", eur, retold);
+            kafka.send("transactions", eur, WalletFixtures.reissued(deposit));
             // A rejected outcome has no business on this topic: it goes to the DLT and changes nothing.
             TransactionRejected rejected = TransactionRejected.newBuilder().setEventId(UUID.randomUUID().toString())
                     .setRequestEventId(UUID.randomUUID().toString()).setTransactionId(UUID.randomUUID().toString())

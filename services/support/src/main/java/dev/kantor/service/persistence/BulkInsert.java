@@ -98,12 +98,39 @@ public final class BulkInsert {
         return connection.preparedQuery(unnestSql("$")).execute(parameters).replaceWithVoid();
     }
 
+    /**
+     * The rows as a {@code select} whose columns carry this insert's column names and types, for a statement that does
+     * more with them than insert them (a CTE's input); its parameters are {@link #columnParameters()}, numbered from 1.
+     */
+    public String select() {
+        if (types == null) {
+            throw new IllegalStateException(table + ": only a typed BulkInsert has a select form");
+        }
+        return unnestSelect("?", true);
+    }
+
+    /** The parameters of {@link #select()}: one text array per column, in column order. */
+    public List<String[]> columnParameters() {
+        return columnArrays();
+    }
+
     /** {@code insert ... select cast(...) from unnest(...)}, its parameters written {@code marker}1, {@code marker}2... */
     private String unnestSql(String marker) {
         StringBuilder sql = new StringBuilder("insert into ").append(table).append(" (").append(String.join(", ", columns))
-                .append(") select ");
+                .append(") ").append(unnestSelect(marker, false));
+        if (onConflict != null) {
+            sql.append(' ').append(onConflict);
+        }
+        return sql.toString();
+    }
+
+    private String unnestSelect(String marker, boolean named) {
+        StringBuilder sql = new StringBuilder("select ");
         for (int column = 0; column < columns.size(); column++) {
             sql.append(column == 0 ? "" : ", ").append("cast(u.c").append(column).append(" as ").append(types.get(column)).append(')');
+            if (named) {
+                sql.append(" as ").append(columns.get(column));
+            }
         }
         sql.append(" from unnest(");
         for (int column = 0; column < columns.size(); column++) {
@@ -113,11 +140,7 @@ public final class BulkInsert {
         for (int column = 0; column < columns.size(); column++) {
             sql.append(column == 0 ? "" : ", ").append('c').append(column);
         }
-        sql.append(')');
-        if (onConflict != null) {
-            sql.append(' ').append(onConflict);
-        }
-        return sql.toString();
+        return sql.append(')').toString();
     }
 
     /** The rows as one text array per column. */

@@ -1,10 +1,8 @@
 package dev.kantor.wallet.config;
 
 import java.util.List;
-import java.util.Set;
 
 import dev.kantor.service.persistence.QueryWarmup;
-import dev.kantor.wallet.persistence.AppliedTransaction;
 import dev.kantor.wallet.persistence.ConsumedOffset;
 import dev.kantor.wallet.persistence.Holding;
 import dev.kantor.wallet.persistence.Wallet;
@@ -23,8 +21,7 @@ public class Warmup {
     private static final String NOBODY = "";
 
     void warm(@Observes @Priority(1) StartupEvent event) {
-        QueryWarmup.run(() -> AppliedTransaction.list("transactionId in ?1 or eventId in ?2", Set.of(NOBODY), Set.of(NOBODY))
-                .chain(() -> Wallet.findById(NOBODY))
+        QueryWarmup.run(() -> Wallet.findById(NOBODY)
                 .chain(() -> Wallet.list("userId in ?1", List.of(NOBODY)))
                 .chain(() -> Holding.list("userId in ?1", List.of(NOBODY)))
                 .chain(() -> ConsumedOffset.list("order by topic, partitionNo")));

@@ -46,43 +46,28 @@ public class Projection {
     }
 
     public Uni<Applied> apply(Batch batch, Instant now) {
+        List<TransactionApproved> distinct = distinct(batch.transactions());
         return Panache.getSession().invoke(session -> session.setDefaultReadOnly(true))
-                .chain(session -> newTransactions(batch.transactions())
-                        .chain(fresh -> accounts(session, batch.accounts(), now)
-                                .chain(() -> transactions(session, fresh, batch.traces(), now))
-                                .chain(() -> rates(session, batch.rates(), now))
-                                .chain(() -> offsets(session, batch.nextOffsets()))
-                                .replaceWith(new Applied(fresh.size(), batch.transactions().size() - fresh.size()))));
+                .chain(session -> accounts(session, batch.accounts(), now)
+                        .chain(() -> transactions(session, distinct, batch.traces(), now))
+                        .call(() -> rates(session, batch.rates(), now))
+                        .call(() -> offsets(session, batch.nextOffsets()))
+                        .map(counted -> new Applied(counted, batch.transactions().size() - counted)));
     }
 
-    /** The transactions of the batch never counted before, each once, in batch order. */
-    private Uni<List<TransactionApproved>> newTransactions(List<TransactionApproved> transactions) {
-        if (transactions.isEmpty()) {
-            return Uni.createFrom().item(List.of());
-        }
-        Set<String> transactionIds = new HashSet<>();
-        Set<String> eventIds = new HashSet<>();
+    /** The batch's transactions, each once by transaction id and by event id, in batch order (the first one wins). */
+    static List<TransactionApproved> distinct(List<TransactionApproved> transactions) {
+        Set<String> seen = new HashSet<>();
+        List<TransactionApproved> distinct = new ArrayList<>(transactions.size());
         for (TransactionApproved t : transactions) {
-            transactionIds.add(t.getTransactionId());
-            eventIds.add(t.getEventId());
+            String event = "event:" + t.getEventId();
+            if (!seen.contains(t.getTransactionId()) && !seen.contains(event)) {
+                seen.add(t.getTransactionId());
+                seen.add(event);
+                distinct.add(t);
+            }
         }
-        return AppliedTransaction.<AppliedTransaction>list("transactionId in ?1 or eventId in ?2", transactionIds, eventIds)
-                .map(seen -> {
-                    Set<String> counted = new HashSet<>();
-                    for (AppliedTransaction applied : seen) {
-                        counted.add(applied.transactionId);
-                        counted.add("event:" + applied.eventId);
-                    }
-                    List<TransactionApproved> fresh = new ArrayList<>();
-                    for (TransactionApproved t : transactions) {
-                        if (!counted.contains(t.getTransactionId()) && !counted.contains("event:" + t.getEventId())) {
-                            fresh.add(t);
-                            counted.add(t.getTransactionId());
-                            counted.add("event:" + t.getEventId());
-                        }
-                    }
-                    return fresh;
-                });
+        return distinct;
     }
 
     private Uni<Void> accounts(Mutiny.Session session, List<AccountOpened> accounts, Instant now) {
@@ -118,53 +103,53 @@ public class Projection {
                 .replaceWithVoid();
     }
 
-    private Uni<Void> transactions(Mutiny.Session session, List<TransactionApproved> fresh, Map<String, String> traces, Instant now) {
-        if (fresh.isEmpty()) {
-            return Uni.createFrom().voidItem();
+    /**
+     * Counts the transactions never counted before, in one statement: the rows the applied_transaction insert keeps
+     * (a transaction id or event id already there conflicts, and nothing happens) are the only ones whose credits and
+     * debits move holdings and whose users' wallets are marked changed. The database decides what is new, so a
+     * replica that raced this one for the same records cannot count them twice, and no lookup of a thousand ids
+     * precedes the writes. Returns how many transactions were counted.
+     */
+    private Uni<Integer> transactions(Mutiny.Session session, List<TransactionApproved> distinct, Map<String, String> traces,
+            Instant now) {
+        if (distinct.isEmpty()) {
+            return Uni.createFrom().item(0);
         }
-        // One row per (user, currency) in the upsert: PostgreSQL refuses to update a row twice in one statement.
-        Map<List<String>, BigDecimal> deltas = new LinkedHashMap<>();
-        BulkInsert applied = BulkInsert.typed("{h-schema}applied_transaction", List.of("transaction_id", "event_id", "user_id"),
-                List.of("varchar", "varchar", "varchar"), null);
-        for (TransactionApproved t : fresh) {
-            applied.add(t.getTransactionId(), t.getEventId(), t.getUserId());
-            if (t.getCredited() != null) {
-                deltas.merge(List.of(t.getUserId(), t.getCredited().getCurrency()), t.getCredited().getAmount(), BigDecimal::add);
-            }
-            if (t.getDebited() != null) {
-                deltas.merge(List.of(t.getUserId(), t.getDebited().getCurrency()), t.getDebited().getAmount().negate(), BigDecimal::add);
-            }
+        BulkInsert input = BulkInsert.typed("input", List.of("ord", "transaction_id", "event_id", "user_id",
+                        "credit_currency", "credit_amount", "debit_currency", "debit_amount", "trace_parent"),
+                List.of("int", "varchar", "varchar", "varchar", "char(3)", "numeric", "char(3)", "numeric", "varchar"), null);
+        int ord = 0;
+        for (TransactionApproved t : distinct) {
+            Money credited = t.getCredited();
+            Money debited = t.getDebited();
+            input.add(ord++, t.getTransactionId(), t.getEventId(), t.getUserId(),
+                    credited == null ? null : credited.getCurrency(), credited == null ? null : credited.getAmount(),
+                    debited == null ? null : debited.getCurrency(), debited == null ? null : debited.getAmount(),
+                    traces.get(t.getTransactionId()));
         }
-        BulkInsert holdings = BulkInsert.typed("{h-schema}holding", List.of("user_id", "currency", "amount"),
-                List.of("varchar", "char(3)", "numeric"),
-                "on conflict (user_id, currency) do update set amount = holding.amount + excluded.amount");
-        Set<String> users = new LinkedHashSet<>();
-        for (Map.Entry<List<String>, BigDecimal> delta : deltas.entrySet()) {
-            holdings.add(delta.getKey().get(0), delta.getKey().get(1), delta.getValue());
-            users.add(delta.getKey().get(0));
+        List<String[]> parameters = input.columnParameters();
+        // A wallet's next WalletUpdated continues the trace of the last of its new transactions that carried one.
+        var query = session.createNativeQuery("with input as (" + input.select() + "),"
+                + " fresh as (insert into {h-schema}applied_transaction (transaction_id, event_id, user_id)"
+                + "   select transaction_id, event_id, user_id from input on conflict do nothing returning transaction_id),"
+                + " counted as (select input.* from input join fresh using (transaction_id)),"
+                + " moves as (select user_id, credit_currency as currency, credit_amount as amount from counted where credit_currency is not null"
+                + "   union all select user_id, debit_currency, -debit_amount from counted where debit_currency is not null),"
+                + " holdings as (insert into {h-schema}holding (user_id, currency, amount)"
+                + "   select user_id, currency, sum(amount) from moves group by user_id, currency"
+                + "   on conflict (user_id, currency) do update set amount = holding.amount + excluded.amount),"
+                + " wallets as (insert into {h-schema}wallet (user_id, version, dirty, changed_at, trace_parent)"
+                + "   select user_id, 0, true, cast(?" + (parameters.size() + 1) + " as timestamptz),"
+                + "     (array_agg(trace_parent order by ord desc) filter (where trace_parent is not null))[1]"
+                + "   from counted group by user_id"
+                + "   on conflict (user_id) do update set version = wallet.version + 1, dirty = true, changed_at = excluded.changed_at,"
+                + "     trace_parent = coalesce(excluded.trace_parent, wallet.trace_parent))"
+                + " select cast(count(*) as int) from fresh", Integer.class);
+        for (int column = 0; column < parameters.size(); column++) {
+            query.setParameter(column + 1, parameters.get(column));
         }
-        // A wallet's next WalletUpdated continues the trace of the last of its transactions that carried one.
-        Map<String, String> userTraces = new HashMap<>();
-        for (TransactionApproved t : fresh) {
-            users.add(t.getUserId());
-            String trace = traces.get(t.getTransactionId());
-            if (trace != null) {
-                userTraces.put(t.getUserId(), trace);
-            }
-        }
-        return applied.execute(session).chain(() -> holdings.execute(session)).chain(() -> touch(session, users, userTraces, now));
-    }
-
-    /** Marks wallets changed, creating the rows of users seen for the first time, with the trace that changed them. */
-    private static Uni<Void> touch(Mutiny.Session session, Set<String> users, Map<String, String> traces, Instant now) {
-        BulkInsert wallets = BulkInsert.typed("{h-schema}wallet", List.of("user_id", "version", "dirty", "changed_at", "trace_parent"),
-                List.of("varchar", "bigint", "boolean", "timestamptz", "varchar"),
-                "on conflict (user_id) do update set version = wallet.version + 1, dirty = true, changed_at = excluded.changed_at,"
-                        + " trace_parent = coalesce(excluded.trace_parent, wallet.trace_parent)");
-        for (String user : users) {
-            wallets.add(user, 0L, true, now, traces.get(user));
-        }
-        return wallets.execute(session);
+        query.setParameter(parameters.size() + 1, now);
+        return query.getSingleResult();
     }
 
     private Uni<Void> rates(Mutiny.Session session, List<RateQuoted> rates, Instant now) {
