@@ -82,6 +82,11 @@ public final class TransactionBenchmark {
 
     private static String run(Endpoints endpoints, int batchSize, int requests, int accountCount, int rate, String concurrency,
             int warmUpRequests) throws Exception {
+        return run(endpoints, batchSize, requests, accountCount, rate, concurrency, warmUpRequests, 0);
+    }
+
+    private static String run(Endpoints endpoints, int batchSize, int requests, int accountCount, int rate, String concurrency,
+            int warmUpRequests, int pacedWarmUpSeconds) throws Exception {
         String run = "bench-" + UUID.randomUUID().toString().substring(0, 8);
         int port = Ports.any();
         // The new group starts at the end of transaction-requests, committed before any of its consumers exists.
@@ -121,20 +126,18 @@ public final class TransactionBenchmark {
             }
             kafka.flush();
             outcomes.awaitAll(new java.util.HashSet<>(warmUp), Duration.ofMinutes(5));
+            if (rate > 0 && pacedWarmUpSeconds > 0) {
+                // Then the measured rate itself, not measured: a flood compiles the code for batches of hundreds, and
+                // small batches at a steady rate take other branches, so the JIT deoptimised and recompiled through the
+                // measured window (the C2 threads took 35-40% of a core for the first 30 s at 500/s, 13% after a minute).
+                List<Encoded> paced = encode(kafka, accounts, random, rate * pacedWarmUpSeconds);
+                outcomes.awaitAll(offer(kafka, paced, rate).keySet(), Duration.ofMinutes(5));
+            }
             long warmRecords = outcomes.transactions();
 
             // The measured requests are built and encoded before the clock starts: a client elsewhere would cost this
             // box nothing, and here the generator shares the two cores with everything it measures.
-            List<Encoded> load = new ArrayList<>(requests);
-            for (int i = 0; i < requests; i++) {
-                String account = accounts.get(random.nextInt(accounts.size()));
-                TransactionRequested request = request(account, random.nextInt(3) == 0 ? TransactionKind.WITHDRAWAL
-                        : TransactionKind.DEPOSIT, BigDecimal.valueOf(1 + random.nextInt(10_000), 2).toPlainString());
-                load.add(new Encoded(request.getTransactionId(), account, kafka.encode("transaction-requests", request),
-                        KafkaTestClient.headersOf(request)));
-            }
-            Map<String, Long> sentAt = new HashMap<>(requests * 2);
-            long intervalNanos = rate > 0 ? 1_000_000_000L / rate : 0;
+            List<Encoded> load = encode(kafka, accounts, random, requests);
             Map<String, Long> pids = new java.util.LinkedHashMap<>();
             pids.put("transaction", service.pid().orElseThrow());
             endpoints.parts().stream().filter(p -> p.pid() > 0 && !Services.PORTS.containsKey(p.name()))
@@ -143,21 +146,7 @@ public final class TransactionBenchmark {
             CpuMeter cpu = new CpuMeter(pids);
             long wallAtStart = System.currentTimeMillis();
             long start = System.nanoTime();
-            for (int i = 0; i < requests; i++) {
-                if (intervalNanos > 0) {
-                    // Paced in ticks of a millisecond: what is due within the next one goes now. Parking before every
-                    // request cost the generator three times its CPU at 5,000/s, on the cores it measures.
-                    long due = start + i * intervalNanos;
-                    long wait = due - System.nanoTime();
-                    if (wait > 1_000_000) {
-                        LockSupport.parkNanos(wait);
-                    }
-                }
-                Encoded request = load.get(i);
-                sentAt.put(request.transactionId(), System.nanoTime());
-                kafka.sendAsync("transaction-requests", request.account(), request.value(), request.headers());
-            }
-            kafka.flush();
+            Map<String, Long> sentAt = offer(kafka, load, rate);
             double offered = requests / ((System.nanoTime() - start) / 1e9);
             outcomes.awaitAll(sentAt.keySet(), Duration.ofMinutes(30));
             long last = 0;
@@ -202,6 +191,42 @@ public final class TransactionBenchmark {
         }
     }
 
+    /** Random deposits and withdrawals over the accounts, encoded before any clock starts. */
+    private static List<Encoded> encode(KafkaTestClient kafka, List<String> accounts, Random random, int requests) {
+        List<Encoded> load = new ArrayList<>(requests);
+        for (int i = 0; i < requests; i++) {
+            String account = accounts.get(random.nextInt(accounts.size()));
+            TransactionRequested request = request(account, random.nextInt(3) == 0 ? TransactionKind.WITHDRAWAL
+                    : TransactionKind.DEPOSIT, BigDecimal.valueOf(1 + random.nextInt(10_000), 2).toPlainString());
+            load.add(new Encoded(request.getTransactionId(), account, kafka.encode("transaction-requests", request),
+                    KafkaTestClient.headersOf(request)));
+        }
+        return load;
+    }
+
+    /** Sends the requests at the rate (0: as fast as possible); answers when each was sent. */
+    private static Map<String, Long> offer(KafkaTestClient kafka, List<Encoded> load, int rate) {
+        Map<String, Long> sentAt = new HashMap<>(load.size() * 2);
+        long intervalNanos = rate > 0 ? 1_000_000_000L / rate : 0;
+        long start = System.nanoTime();
+        for (int i = 0; i < load.size(); i++) {
+            if (intervalNanos > 0) {
+                // Paced in ticks of a millisecond: what is due within the next one goes now. Parking before every
+                // request cost the generator three times its CPU at 5,000/s, on the cores it measures.
+                long due = start + i * intervalNanos;
+                long wait = due - System.nanoTime();
+                if (wait > 1_000_000) {
+                    LockSupport.parkNanos(wait);
+                }
+            }
+            Encoded request = load.get(i);
+            sentAt.put(request.transactionId(), System.nanoTime());
+            kafka.sendAsync("transaction-requests", request.account(), request.value(), request.headers());
+        }
+        kafka.flush();
+        return sentAt;
+    }
+
     /** Each offered rate in turn, Kantor's figures and (optionally) the yardstick's, as a table and a plot. */
     private static void sweep(Endpoints endpoints, Map<String, String> options, int accounts, String concurrency, int warmUp) throws Exception {
         List<Integer> rates = Arrays.stream(options.get("rates").split(",")).map(String::trim).map(Integer::parseInt).toList();
@@ -209,14 +234,16 @@ public final class TransactionBenchmark {
         int flood = Integer.parseInt(options.getOrDefault("requests", "150000"));
         int batchSize = Integer.parseInt(options.getOrDefault("batch-size", "500"));
         boolean yardstick = Boolean.parseBoolean(options.getOrDefault("yardstick", "false"));
+        int pacedWarmUp = Integer.parseInt(options.getOrDefault("paced-warm-up", "60"));
         List<String> lines = new ArrayList<>();
-        lines.add(String.format("# offered rates, %s, %d cores, %s; batch size %d, %d s of requests per rate", Instant.now(),
-                Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"), batchSize, seconds));
+        lines.add(String.format("# offered rates, %s, %d cores, %s; batch size %d, %d s of requests per rate after %d s at that rate",
+                Instant.now(), Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"), batchSize, seconds,
+                pacedWarmUp));
         lines.add("system	rate	requests	offered_per_s	achieved_per_s	p50_ms	p99_ms	max_ms	cpu_us_per_request");
         LatencyPlot plot = new LatencyPlot();
         for (int rate : rates) {
             int requests = rate == 0 ? flood : rate * seconds;
-            String[] kantor = run(endpoints, batchSize, requests, accounts, rate, concurrency, warmUp).split("\t");
+            String[] kantor = run(endpoints, batchSize, requests, accounts, rate, concurrency, warmUp, pacedWarmUp).split("\t");
             // batch, concurrency, requests, offered, throughput, p50, p99, max, seconds, cpu
             lines.add(String.join("\t", "kantor", rate == 0 ? "flood" : Integer.toString(rate), kantor[2], kantor[3], kantor[4], kantor[5],
                     kantor[6], kantor[7], kantor[9]));
