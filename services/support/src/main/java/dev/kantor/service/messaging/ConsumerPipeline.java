@@ -2,6 +2,7 @@ package dev.kantor.service.messaging;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
@@ -23,7 +24,9 @@ import io.smallrye.reactive.messaging.kafka.KafkaRecordBatch;
  * set aside, an unreachable registry retried), one database transaction for the whole batch (retried), then the
  * outcomes published and the dead letters sent, both waited for at the broker (retried), and only then the ack.
  * Nothing is acked before its effects are durable; a transient failure is retried with back-off, never acked as done
- * and never dead-lettered. The service supplies only a {@link RecordHandler}.
+ * and never dead-lettered. Once a delivery's transaction has committed the channel takes the next one, so that its
+ * transaction runs while the first one's outcomes are at the broker ({@link InFlight}). The service supplies only a
+ * {@link RecordHandler}.
  *
  * <p>Metrics, tagged with the channel: {@code kantor.consumer.records{outcome=decoded|dead-lettered}},
  * {@code kantor.consumer.retries{stage}}, {@code kantor.consumer.stage{stage=decode|database|publish|ack}},
@@ -43,6 +46,7 @@ public final class ConsumerPipeline<T, R> {
     private final Counter decoded;
     private final Counter deadLettered;
     private final DistributionSummary batchSize;
+    private final InFlight inFlight = new InFlight();
 
     ConsumerPipeline(String channel, String group, RecordHandler<T, R> handler, MutinyEmitter<byte[]> deadLetters,
             Transactions transactions, Backoff backoff, MeterRegistry metrics) {
@@ -78,9 +82,20 @@ public final class ConsumerPipeline<T, R> {
         // throw too: deferred, smallrye#1726). It is nacked, never acked, and the channel's failure-strategy decides:
         // ours is fail, so the channel stops, health turns DOWN and a restart redelivers it.
         return Uni.createFrom().deferred(() -> process(delivery, records))
-                .onFailure().recoverWithUni(failure -> Uni.createFrom().completionStage(() -> delivery.nack(failure)));
+                .onFailure().recoverWithUni(failure -> nack(delivery, failure));
     }
 
+    private static Uni<Void> nack(Message<?> delivery, Throwable failure) {
+        return Uni.createFrom().completionStage(() -> delivery.nack(failure));
+    }
+
+    /**
+     * Done for the channel once the delivery's transaction has committed and the previous delivery of its partitions
+     * has been published: the next delivery's transaction then runs while this one is published and acked. At most
+     * two deliveries of a partition are in flight, one in the database and one at the broker; a partition's outcomes
+     * are sent in the order their transactions committed, and each delivery is acked only after its own are at the
+     * broker.
+     */
     private Uni<Void> process(Message<?> delivery, Supplier<List<SourceRecord>> records) {
         MessageContext context = MessageContext.current();
         List<SourceRecord> polled = records.get();
@@ -91,13 +106,26 @@ public final class ConsumerPipeline<T, R> {
                 .invoke(() -> stages.next("decode"))
                 .chain(batch -> apply(context, batch.decoded())
                         .invoke(() -> stages.next("database"))
-                        .chain(result -> afterCommit(batch.poison(), result)))
+                        .chain(result -> sendThenAck(delivery, polled, stages, () -> afterCommit(batch.poison(), result))));
+    }
+
+    /**
+     * Sends what the transaction decided once the previous delivery of the same partitions has been sent, then acks;
+     * the channel moves on as soon as that previous one is done, not this one.
+     */
+    private Uni<Void> sendThenAck(Message<?> delivery, List<SourceRecord> polled, Stages stages, Supplier<Uni<Void>> send) {
+        CompletableFuture<Void> previous = inFlight.follow(polled);
+        CompletableFuture<Void> sent = previous.thenCompose(ignored -> Uni.createFrom().deferred(send::get)
                 .invoke(() -> stages.next("publish"))
                 .chain(() -> Uni.createFrom().completionStage(delivery.ack()))
                 .invoke(() -> {
                     stages.next("ack");
                     batchSize.record(polled.size());
-                });
+                })
+                .onFailure().call(failure -> nack(delivery, failure))
+                .subscribeAsCompletionStage());
+        inFlight.publishing(polled, sent);
+        return Uni.createFrom().completionStage(previous);
     }
 
     /** The decoded events of a batch and its poison. */

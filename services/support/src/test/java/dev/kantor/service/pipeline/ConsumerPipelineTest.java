@@ -139,6 +139,47 @@ class ConsumerPipelineTest {
     }
 
     @Test
+    void theNextDeliveryIsAppliedWhileTheLastIsAtTheBrokerButNeitherIsAckedBeforeItsOwnArePublished() throws Exception {
+        String first = id();
+        String second = id();
+        String third = id();
+        CompletableFuture<Void> broker = new CompletableFuture<>();
+        faults.held.put(first, broker);
+        send(first, first + "|acc-8|1");
+        awaitJournal("publish-held:" + first);
+        send(second, second + "|acc-8|2");
+        send(third, third + "|acc-8|3");
+        // The second's transaction overlaps the first's publication...
+        await().atMost(WAIT).until(() -> rows(second) == 1);
+        // ...but no third delivery is taken while the first is still at the broker: two in flight per partition at most.
+        await().during(Duration.ofMillis(500)).atMost(WAIT).until(() -> rows(third) == 0);
+        assertEquals(0, count("acked:" + first));
+        assertEquals(0, count("acked:" + second));
+        assertEquals(0, count("published:" + second), "a partition's outcomes leave in the order they were decided");
+
+        broker.complete(null);
+        awaitJournal("acked:" + third);
+        assertBefore("published:" + first, "published:" + second);
+        assertBefore("published:" + second, "published:" + third);
+        assertBefore("published:" + first, "acked:" + first);
+        assertBefore("published:" + second, "acked:" + second);
+        assertEquals(1, rows(third));
+    }
+
+    @Test
+    void aPublicationRetriedAfterTheBrokerRefusedItStillLeavesBeforeTheNextDeliverysOutcomes() throws Exception {
+        faults.publish.set(3);
+        String first = id();
+        String second = id();
+        send(first, first + "|acc-9|1");
+        send(second, second + "|acc-9|2");
+        awaitJournal("acked:" + second);
+        assertEquals(3, count("publish-failed:" + first));
+        assertBefore("published:" + first, "published:" + second);
+        assertBefore("published:" + first, "acked:" + first);
+    }
+
+    @Test
     void aFailedDeadLetterSendIsRetriedAndTheAckWaitsForIt() {
         faults.deadLetter.set(2);
         String id = id();

@@ -16,6 +16,8 @@ public class Faults {
     final AtomicInteger publish = new AtomicInteger();
     final AtomicInteger deadLetter = new AtomicInteger();
     final Queue<String> journal = new ConcurrentLinkedQueue<>();
+    /** Publications the broker holds (neither takes nor refuses) until their future completes, by payload. */
+    final java.util.Map<String, java.util.concurrent.CompletableFuture<Void>> held = new java.util.concurrent.ConcurrentHashMap<>();
 
     static boolean take(AtomicInteger failures) {
         return failures.getAndUpdate(n -> Math.max(0, n - 1)) > 0;
@@ -27,5 +29,7 @@ public class Faults {
         sqlDatabase.set(0);
         publish.set(0);
         deadLetter.set(0);
+        held.values().forEach(gate -> gate.complete(null));
+        held.clear();
     }
 }

@@ -29,6 +29,15 @@ public class TestBroker {
             faults.journal.add("publish-failed:" + message.getPayload());
             return message.nack(new IllegalStateException("broker unreachable"));
         }
+        java.util.concurrent.CompletableFuture<Void> gate = faults.held.get(message.getPayload());
+        if (gate != null) {
+            faults.journal.add("publish-held:" + message.getPayload());
+            return gate.thenCompose(ignored -> take(message));
+        }
+        return take(message);
+    }
+
+    private CompletionStage<Void> take(Message<String> message) {
         published.add(message);
         faults.journal.add("published:" + message.getPayload());
         return message.ack();
