@@ -106,26 +106,40 @@ public final class ConsumerPipeline<T, R> {
                 .invoke(() -> stages.next("decode"))
                 .chain(batch -> apply(context, batch.decoded())
                         .invoke(() -> stages.next("database"))
-                        .chain(result -> sendThenAck(delivery, polled, stages, () -> afterCommit(batch.poison(), result))));
+                        .chain(result -> sendThenAck(context, delivery, polled, stages, () -> afterCommit(batch.poison(), result))));
     }
 
     /**
      * Sends what the transaction decided once the previous delivery of the same partitions has been sent, then acks;
-     * the channel moves on as soon as that previous one is done, not this one.
+     * the channel moves on as soon as that previous one is done, not this one. The sends run on this delivery's
+     * context (its trace), not on the thread that finished the previous one.
      */
-    private Uni<Void> sendThenAck(Message<?> delivery, List<SourceRecord> polled, Stages stages, Supplier<Uni<Void>> send) {
-        CompletableFuture<Void> previous = inFlight.follow(polled);
-        CompletableFuture<Void> sent = previous.thenCompose(ignored -> Uni.createFrom().deferred(send::get)
-                .invoke(() -> stages.next("publish"))
-                .chain(() -> Uni.createFrom().completionStage(delivery.ack()))
-                .invoke(() -> {
-                    stages.next("ack");
-                    batchSize.record(polled.size());
-                })
-                .onFailure().call(failure -> nack(delivery, failure))
-                .subscribeAsCompletionStage());
-        inFlight.publishing(polled, sent);
-        return Uni.createFrom().completionStage(previous);
+    private Uni<Void> sendThenAck(MessageContext context, Message<?> delivery, List<SourceRecord> polled, Stages stages,
+            Supplier<Uni<Void>> send) {
+        CompletableFuture<Void> sent = new CompletableFuture<>();
+        CompletableFuture<Void> previous = inFlight.follow(polled, sent);
+        java.util.function.Function<Void, CompletableFuture<Void>> publish = ignored -> {
+            stages.skip();
+            return Uni.createFrom().deferred(send::get)
+                    .invoke(() -> stages.next("publish"))
+                    .chain(() -> Uni.createFrom().completionStage(delivery.ack()))
+                    .invoke(() -> {
+                        stages.next("ack");
+                        batchSize.record(polled.size());
+                    })
+                    .onFailure().call(failure -> nack(delivery, failure))
+                    .subscribeAsCompletionStage();
+        };
+        (previous.isDone() ? previous.thenCompose(publish) : previous.thenComposeAsync(publish, context::execute))
+                .whenComplete((ok, failure) -> {
+                    if (failure == null) {
+                        sent.complete(null);
+                    } else {
+                        sent.completeExceptionally(failure);
+                    }
+                });
+        // A copy: the channel cancelling its wait (at shutdown) must not cancel the previous delivery's publication.
+        return Uni.createFrom().completionStage(previous.copy());
     }
 
     /** The decoded events of a batch and its poison. */
@@ -179,6 +193,11 @@ public final class ConsumerPipeline<T, R> {
     private final class Stages {
         final long start = System.nanoTime();
         long mark = start;
+
+        /** The time since the last stage was spent waiting, and belongs to none. */
+        void skip() {
+            mark = System.nanoTime();
+        }
 
         void next(String stage) {
             long now = System.nanoTime();

@@ -16,26 +16,22 @@ final class InFlight {
 
     private final Map<String, CompletableFuture<Void>> byPartition = new ConcurrentHashMap<>();
 
-    /** Done when every delivery before this one on any of its partitions has been published and acked. */
-    CompletableFuture<Void> follow(List<SourceRecord> records) {
+    /**
+     * Makes {@code sent} the last publication of every partition of {@code records} and returns what it must wait
+     * for: every earlier one on any of those partitions. One that failed stays failed, so that nothing published
+     * after it overtakes it (its delivery was nacked; the channel stops). Atomic, since a partition may move between
+     * the channel's consumers.
+     */
+    synchronized CompletableFuture<Void> follow(List<SourceRecord> records, CompletableFuture<Void> sent) {
         List<CompletableFuture<Void>> previous = new ArrayList<>();
         for (String partition : partitions(records)) {
-            CompletableFuture<Void> tail = byPartition.get(partition);
-            if (tail != null && !tail.isDone()) {
+            CompletableFuture<Void> tail = byPartition.put(partition, sent);
+            if (tail != null && (!tail.isDone() || tail.isCompletedExceptionally())) {
                 previous.add(tail);
             }
         }
         return previous.isEmpty() ? CompletableFuture.completedFuture(null)
                 : CompletableFuture.allOf(previous.toArray(CompletableFuture[]::new));
-    }
-
-    /** Records that the delivery of {@code records} is published once {@code published} completes. */
-    void publishing(List<SourceRecord> records, CompletableFuture<Void> published) {
-        // A failed publication nacks its delivery and stops the channel; later ones need not wait for it.
-        CompletableFuture<Void> settled = published.handle((ok, failure) -> null);
-        for (String partition : partitions(records)) {
-            byPartition.put(partition, settled);
-        }
     }
 
     private static Set<String> partitions(List<SourceRecord> records) {

@@ -42,6 +42,11 @@ public final class MessageContext {
         return new MessageContext(context);
     }
 
+    /** Runs a task on this context. */
+    public void execute(Runnable task) {
+        executor.execute(task);
+    }
+
     /** Runs blocking work on a worker thread and resumes on this context. */
     public <T> Uni<T> blocking(Callable<T> work) {
         return Uni.createFrom().completionStage(() -> context.executeBlocking(work, false).toCompletionStage());

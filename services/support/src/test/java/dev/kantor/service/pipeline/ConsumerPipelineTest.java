@@ -155,12 +155,12 @@ class ConsumerPipelineTest {
         await().during(Duration.ofMillis(500)).atMost(WAIT).until(() -> rows(third) == 0);
         assertEquals(0, count("acked:" + first));
         assertEquals(0, count("acked:" + second));
-        assertEquals(0, count("published:" + second), "a partition's outcomes leave in the order they were decided");
+        assertEquals(0, count("publishing:" + second), "a partition's outcomes leave in the order they were decided");
 
         broker.complete(null);
         awaitJournal("acked:" + third);
-        assertBefore("published:" + first, "published:" + second);
-        assertBefore("published:" + second, "published:" + third);
+        assertBefore("acked:" + first, "publishing:" + second);
+        assertBefore("acked:" + second, "publishing:" + third);
         assertBefore("published:" + first, "acked:" + first);
         assertBefore("published:" + second, "acked:" + second);
         assertEquals(1, rows(third));
@@ -175,8 +175,28 @@ class ConsumerPipelineTest {
         send(second, second + "|acc-9|2");
         awaitJournal("acked:" + second);
         assertEquals(3, count("publish-failed:" + first));
-        assertBefore("published:" + first, "published:" + second);
+        assertBefore("published:" + first, "publishing:" + second);
         assertBefore("published:" + first, "acked:" + first);
+    }
+
+    @Test
+    void afterADeliveryFailedAtItsAckNothingLaterOfItsPartitionIsPublishedOrAcked() throws Exception {
+        // A partition of its own: the pipeline remembers the failure for the rest of this application's life.
+        String first = id();
+        String second = id();
+        sendTo(7, first, first + "|acc-10|1", () -> {
+            faults.journal.add("ack-failed:" + first);
+            return CompletableFuture.failedFuture(new IllegalStateException("commit refused"));
+        });
+        sendTo(7, second, second + "|acc-10|2", () -> ack(second));
+        awaitJournal("nacked:" + first);
+        awaitJournal("nacked:" + second);
+        assertEquals(1, rows(second), "its transaction had committed: a restart redelivers it and publishes what it stored");
+        assertEquals(0, count("publishing:" + second), "nothing overtakes the failed delivery's outcomes");
+        assertEquals(0, count("acked:" + second));
+        String other = id();
+        send(other, other + "|acc-10|3");
+        awaitJournal("acked:" + other);
     }
 
     @Test
@@ -233,11 +253,15 @@ class ConsumerPipelineTest {
     // --- helpers ---
 
     private long send(String id, String value) {
+        return sendTo(0, id, value, () -> ack(id));
+    }
+
+    private long sendTo(int partition, String id, String value, java.util.function.Supplier<java.util.concurrent.CompletionStage<Void>> ack) {
         long offset = OFFSETS.incrementAndGet();
-        ConsumerRecord<String, byte[]> record = new ConsumerRecord<>("ledger-in", 0, offset, id, value.getBytes(StandardCharsets.UTF_8));
+        ConsumerRecord<String, byte[]> record = new ConsumerRecord<>("ledger-in", partition, offset, id, value.getBytes(StandardCharsets.UTF_8));
         record.headers().add("traceparent", "trace-1".getBytes(StandardCharsets.UTF_8));
         Message<byte[]> message = Message.of(record.value(), Metadata.of(new IncomingKafkaRecordMetadata<>(record, "ledger-in")),
-                () -> ack(id), failure -> nack(id, failure));
+                ack, failure -> nack(id, failure));
         connector.source("ledger-in").send(message);
         return offset;
     }
