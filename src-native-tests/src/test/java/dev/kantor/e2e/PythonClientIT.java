@@ -53,7 +53,7 @@ class PythonClientIT {
         services = new PackagedServices(List.of("account", "transaction", "wallet"));
         kafka = new KafkaTestClient(services.endpoints());
         awaitSettled(Map.of("account-service", new Group("account-requests", 1), "transaction-service-accounts", new Group("accounts", 1),
-                "transaction-service", new Group("transaction-requests", 3), "wallet-service", new Group("transactions", 1)));
+                "transaction-service", new Group("transaction-requests", 1), "wallet-service", new Group("transactions", 1)));
     }
 
     /** A consumer group of the services just started: a topic it reads, and how many consumers the one instance has. */
