@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 import org.eclipse.microprofile.reactive.messaging.Message;
@@ -118,7 +119,7 @@ public final class ConsumerPipeline<T, R> {
             Supplier<Uni<Void>> send) {
         CompletableFuture<Void> sent = new CompletableFuture<>();
         CompletableFuture<Void> previous = inFlight.follow(polled, sent);
-        java.util.function.Function<Void, CompletableFuture<Void>> publish = ignored -> {
+        Function<Void, CompletableFuture<Void>> publish = ignored -> {
             stages.skip();
             return Uni.createFrom().deferred(send::get)
                     .invoke(() -> stages.next("publish"))
