@@ -50,6 +50,7 @@ public final class FleetBenchmark {
 
     public static void main(String[] args) throws Exception {
         Map<String, String> options = Results.options(args);
+        ClientLogs.quiet();
         int readings = Integer.parseInt(options.getOrDefault("readings", "200000"));
         int containers = Integer.parseInt(options.getOrDefault("containers", "1000"));
         int queries = Integer.parseInt(options.getOrDefault("queries", "5000"));

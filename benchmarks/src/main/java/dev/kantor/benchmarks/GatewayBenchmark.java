@@ -39,6 +39,7 @@ public final class GatewayBenchmark {
 
     public static void main(String[] args) throws Exception {
         Map<String, String> options = Results.options(args);
+        ClientLogs.quiet();
         if (options.containsKey("rates")) {
             FrontDoorRates.run(options);
             System.exit(0);

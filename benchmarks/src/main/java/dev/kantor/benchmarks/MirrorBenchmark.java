@@ -40,6 +40,7 @@ public final class MirrorBenchmark {
 
     public static void main(String[] args) throws Exception {
         Map<String, String> options = Results.options(args);
+        ClientLogs.quiet();
         Duration cut = Duration.parse(options.getOrDefault("cut", "PT2M"));
         int rate = Integer.parseInt(options.getOrDefault("rate", "500"));
         int bytes = Integer.parseInt(options.getOrDefault("bytes", "200"));

@@ -24,6 +24,7 @@ public final class StartBenchmark {
 
     public static void main(String[] args) throws Exception {
         Map<String, String> options = Results.options(args);
+        ClientLogs.quiet();
         int rounds = Integer.parseInt(options.getOrDefault("rounds", "2"));
         Path root = PlatformConfig.projectRoot();
         List<String> lines = new ArrayList<>();

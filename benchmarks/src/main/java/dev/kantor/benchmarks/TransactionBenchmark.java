@@ -10,6 +10,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.locks.LockSupport;
 
@@ -46,6 +47,7 @@ public final class TransactionBenchmark {
 
     public static void main(String[] args) throws Exception {
         Map<String, String> options = Results.options(args);
+        ClientLogs.quiet();
         int requests = Integer.parseInt(options.getOrDefault("requests", "50000"));
         int accounts = Integer.parseInt(options.getOrDefault("accounts", "1000"));
         int rate = Integer.parseInt(options.getOrDefault("rate", "0"));
@@ -70,7 +72,8 @@ public final class TransactionBenchmark {
         List<String> lines = new ArrayList<>();
         lines.add(String.format("# transaction service benchmark, %s, %d cores, %s", Instant.now(),
                 Runtime.getRuntime().availableProcessors(), System.getProperty("java.version")));
-        lines.add("batch_size\tconcurrency\trequests\toffered_per_s\tthroughput_per_s\tp50_ms\tp99_ms\tmax_ms\tseconds\tcpu_us_per_request");
+        lines.add("batch_size\tconcurrency\trequests\toffered_per_s\tthroughput_per_s\tp50_ms\tp99_ms\tmax_ms\tseconds\tcpu_us_per_request"
+                + "\tstages_ms_per_batch");
         for (int batchSize : batchSizes) {
             int count = batchSize == 1 ? Math.min(requests, Integer.parseInt(options.getOrDefault("requests-batch-1", "5000"))) : requests;
             lines.add(run(endpoints, batchSize, count, accounts, rate, concurrency, batchSize == 1 ? Math.min(warmUp, count) : warmUp));
@@ -101,6 +104,10 @@ public final class TransactionBenchmark {
         ServicePart service = new ServicePart("transaction", port, endpoints,
                 PlatformConfig.projectRoot().resolve("benchmarks/results/" + run + ".log"), properties);
         service.start();
+        // A benchmark stopped by hand (Ctrl-C) must not leave its service behind: in a group of its own it would go on
+        // consuming the next benchmark's requests beside that one's service, and double the load it measures.
+        Thread stopOnExit = new Thread(service::stop);
+        Runtime.getRuntime().addShutdownHook(stopOnExit);
         service.awaitHealthy(Duration.ofSeconds(90));
         try (KafkaTestClient kafka = new KafkaTestClient(endpoints); OutcomeCollector outcomes = new OutcomeCollector(endpoints)) {
             List<String> accounts = new ArrayList<>();
@@ -126,12 +133,15 @@ public final class TransactionBenchmark {
             }
             kafka.flush();
             outcomes.awaitAll(new java.util.HashSet<>(warmUp), Duration.ofMinutes(5));
+            outcomes.forget(warmUp);
             if (rate > 0 && pacedWarmUpSeconds > 0) {
                 // Then the measured rate itself, not measured: a flood compiles the code for batches of hundreds, and
                 // small batches at a steady rate take other branches, so the JIT deoptimised and recompiled through the
                 // measured window (the C2 threads took 35-40% of a core for the first 30 s at 500/s, 13% after a minute).
                 List<Encoded> paced = encode(kafka, accounts, random, rate * pacedWarmUpSeconds);
-                outcomes.awaitAll(offer(kafka, paced, rate).keySet(), Duration.ofMinutes(5));
+                Set<String> pacedIds = offer(kafka, paced, rate).keySet();
+                outcomes.awaitAll(pacedIds, Duration.ofMinutes(5));
+                outcomes.forget(pacedIds);
             }
             long warmRecords = outcomes.transactions();
 
@@ -144,6 +154,7 @@ public final class TransactionBenchmark {
                     .forEach(p -> pids.put(p.name(), p.pid()));
             pids.put("benchmark", ProcessHandle.current().pid());
             CpuMeter cpu = new CpuMeter(pids);
+            StageMeter stages = new StageMeter(port, "transaction-requests");
             long wallAtStart = System.currentTimeMillis();
             long start = System.nanoTime();
             Map<String, Long> sentAt = offer(kafka, load, rate);
@@ -181,13 +192,14 @@ public final class TransactionBenchmark {
                 throw new IllegalStateException("missing outcomes");
             }
             String cpuPerRequest = cpu.perUnit(requests);
-            printStages(port);
-            return String.format("%d\t%d\t%.0f\t%.0f\t%.1f\t%.1f\t%.1f\t%.1f\t%s", batchSize, requests, offered, requests / seconds,
+            String perBatch = stages.perBatch();
+            return String.format("%d\t%d\t%.0f\t%.0f\t%.1f\t%.1f\t%.1f\t%.1f\t%s\t%s", batchSize, requests, offered, requests / seconds,
                     latencies[requests / 2] / 1e6, latencies[(int) (requests * 0.99)] / 1e6, latencies[requests - 1] / 1e6, seconds,
-                    cpuPerRequest)
+                    cpuPerRequest, perBatch)
                     .replaceFirst("\t", "\t" + concurrency + "\t");
         } finally {
             service.stop();
+            Runtime.getRuntime().removeShutdownHook(stopOnExit);
         }
     }
 
@@ -239,14 +251,14 @@ public final class TransactionBenchmark {
         lines.add(String.format("# offered rates, %s, %d cores, %s; batch size %d, %d s of requests per rate after %d s at that rate",
                 Instant.now(), Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"), batchSize, seconds,
                 pacedWarmUp));
-        lines.add("system	rate	requests	offered_per_s	achieved_per_s	p50_ms	p99_ms	max_ms	cpu_us_per_request");
+        lines.add("system	rate	requests	offered_per_s	achieved_per_s	p50_ms	p99_ms	max_ms	cpu_us_per_request	stages_ms_per_batch");
         LatencyPlot plot = new LatencyPlot();
         for (int rate : rates) {
             int requests = rate == 0 ? flood : rate * seconds;
             String[] kantor = run(endpoints, batchSize, requests, accounts, rate, concurrency, warmUp, pacedWarmUp).split("\t");
-            // batch, concurrency, requests, offered, throughput, p50, p99, max, seconds, cpu
+            // batch, concurrency, requests, offered, throughput, p50, p99, max, seconds, cpu, stages per batch
             lines.add(String.join("\t", "kantor", rate == 0 ? "flood" : Integer.toString(rate), kantor[2], kantor[3], kantor[4], kantor[5],
-                    kantor[6], kantor[7], kantor[9]));
+                    kantor[6], kantor[7], kantor[9], kantor[10]));
             System.out.println(lines.get(lines.size() - 1));
             plot.add("Kantor", new LatencyPlot.Point(rate == 0 ? Double.parseDouble(kantor[4]) : rate, Double.parseDouble(kantor[5]),
                     Double.parseDouble(kantor[6])));
@@ -254,7 +266,7 @@ public final class TransactionBenchmark {
                 Yardstick.Result result = Yardstick.run(rate, requests,
                         java.nio.file.Path.of(options.getOrDefault("yardstick-build", PlatformConfig.projectRoot().toString())));
                 lines.add(String.join("\t", "yardstick", rate == 0 ? "flood" : Integer.toString(rate), Integer.toString(requests),
-                        result.offered(), result.achieved(), result.p50(), result.p99(), result.max(), result.cpu()));
+                        result.offered(), result.achieved(), result.p50(), result.p99(), result.max(), result.cpu(), "-"));
                 System.out.println(lines.get(lines.size() - 1));
                 plot.add("Streams yardstick", new LatencyPlot.Point(rate == 0 ? Double.parseDouble(result.achieved()) : rate,
                         Double.parseDouble(result.p50()), Double.parseDouble(result.p99())));
@@ -283,15 +295,6 @@ public final class TransactionBenchmark {
 
     /** A request in its wire format, ready to send. */
     private record Encoded(String transactionId, String account, byte[] value, Map<String, String> headers) {
-    }
-
-    /** Where the service spent its time per batch, from its own metrics. */
-    private static void printStages(int port) throws Exception {
-        var response = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
-                java.net.URI.create("http://127.0.0.1:" + port + "/q/metrics")).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
-        response.body().lines().filter(l -> (l.startsWith("kantor_consumer_stage_seconds_") || l.startsWith("kantor_consumer_batch"))
-                        && l.contains("channel=\"transaction-requests\""))
-                .forEach(l -> System.out.println("  " + l));
     }
 
     private static TransactionRequested request(String account, TransactionKind kind, String amount) {

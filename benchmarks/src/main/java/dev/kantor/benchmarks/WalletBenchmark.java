@@ -42,6 +42,7 @@ public final class WalletBenchmark {
 
     public static void main(String[] args) throws Exception {
         Map<String, String> options = Results.options(args);
+        ClientLogs.quiet();
         int events = Integer.parseInt(options.getOrDefault("events", "100000"));
         LocalPlatform platform = LocalPlatform.fromEnvironment();
         Endpoints endpoints = platform.ensureRunning();

@@ -61,6 +61,22 @@ public final class KafkaCluster {
         }
     }
 
+    /**
+     * A broker's JVM options: its heap, G1 with Kafka's own pause goal, a GC log, then {@code extra} (the environment's
+     * KANTOR_KAFKA_JAVA_OPTS, a flight recording or another collector), after the defaults so that they win; a
+     * collector named there replaces G1, which the JVM would otherwise refuse as a conflict.
+     */
+    static List<String> jvmOptions(String heap, Path gcLog, String extra) {
+        List<String> own = extra == null || extra.isBlank() ? List.of() : List.of(extra.trim().split("\\s+"));
+        List<String> options = new ArrayList<>(List.of("-Xms" + heap, "-Xmx" + heap));
+        if (own.stream().noneMatch(option -> option.matches("-XX:\\+Use\\w+GC"))) {
+            options.addAll(List.of("-XX:+UseG1GC", "-XX:MaxGCPauseMillis=20"));
+        }
+        options.add("-Xlog:gc:file=" + gcLog + ":time:filecount=2,filesize=5M");
+        options.addAll(own);
+        return options;
+    }
+
     /** The client settings of the super user: bootstrap servers, and SASL when the cluster is secured. */
     public Properties adminConfig() {
         Properties props = new Properties();
@@ -280,13 +296,11 @@ public final class KafkaCluster {
 
         @Override
         public void start() {
-            Path gcLog = dir().resolve("gc.log");
-            process = new ManagedProcess(name(), List.of(ManagedProcess.javaExecutable(),
-                    "-Xms" + heap, "-Xmx" + heap, "-XX:+UseG1GC", "-XX:MaxGCPauseMillis=20",
-                    "-Xlog:gc:file=" + gcLog + ":time:filecount=2,filesize=5M",
-                    "-Dlog4j2.configurationFile=" + log4jConfig(),
-                    "-cp", Classpath.launcher(), "kafka.Kafka", configFile().toString()),
-                    dir(), logFile(), Map.of());
+            List<String> command = new ArrayList<>(jvmOptions(heap, dir().resolve("gc.log"), System.getenv("KANTOR_KAFKA_JAVA_OPTS")));
+            command.add(0, ManagedProcess.javaExecutable());
+            command.addAll(List.of("-Dlog4j2.configurationFile=" + log4jConfig(),
+                    "-cp", Classpath.launcher(), "kafka.Kafka", configFile().toString()));
+            process = new ManagedProcess(name(), command, dir(), logFile(), Map.of());
             process.start();
         }
 

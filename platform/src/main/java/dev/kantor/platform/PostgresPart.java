@@ -103,6 +103,12 @@ public final class PostgresPart implements Part {
                     // service's statements cost PostgreSQL 98 µs of CPU per request, with 256 MB 76 µs (one run
                     // each, the tables at about 1.2 and 1.4 million rows).
                     .setServerConfig("shared_buffers", "256MB")
+                    // A checkpoint's end (its fsyncs) stalls every commit behind it: a benchmark's 2,000/s p99 of 555 ms
+                    // was one such stall. With the default 1 GB of WAL between checkpoints, the money path at 2,000/s
+                    // wrote that every 20 to 30 s (full-page images of the random-key indexes after each checkpoint
+                    // make most of it, so frequent checkpoints feed themselves). With 4 GB only the timed checkpoint
+                    // (every 5 minutes) remained at that load; the price is up to 4 GB of disk for WAL.
+                    .setServerConfig("max_wal_size", "4GB")
                     .setOutputRedirector(ProcessBuilder.Redirect.appendTo(log.toFile()))
                     .setErrorRedirector(ProcessBuilder.Redirect.appendTo(log.toFile()))
                     .setPGStartupWait(Duration.ofSeconds(60))

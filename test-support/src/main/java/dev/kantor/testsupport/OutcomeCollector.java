@@ -109,6 +109,14 @@ public final class OutcomeCollector implements AutoCloseable {
                 });
     }
 
+    /**
+     * Drops what was collected for these ids (a benchmark's warm-up), so that a long run does not keep every outcome
+     * it has seen: the heap it grew made the collector's JVM mark it concurrently, on the cores being measured.
+     */
+    public void forget(java.util.Collection<String> transactionIds) {
+        transactionIds.forEach(outcomes::remove);
+    }
+
     /** Waits until at least {@code count} distinct transactions have an outcome. */
     public void awaitTransactions(int count, Duration timeout) {
         Awaitility.await().atMost(timeout).pollInterval(Duration.ofMillis(50)).until(() -> transactions() >= count);
