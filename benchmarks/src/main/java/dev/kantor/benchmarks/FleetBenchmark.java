@@ -94,7 +94,7 @@ public final class FleetBenchmark {
                 PlatformConfig.projectRoot().resolve("benchmarks/results/fleet-edge-" + port + ".log"),
                 Map.of("quarkus.kafka-streams.application-id", group));
         long started = System.nanoTime();
-        edge.start();
+        OwnServices.start(edge);
         try (Admin admin = Admin.create(Map.of("bootstrap.servers", endpoints.kafkaBootstrapServers()))) {
             while (committed(admin, group) < total) {
                 if (System.nanoTime() - started > Duration.ofMinutes(20).toNanos()) {
@@ -132,8 +132,7 @@ public final class FleetBenchmark {
             int port = Ports.any();
             ServicePart instance = new ServicePart("fleet-analytics", port, endpoints,
                     PlatformConfig.projectRoot().resolve("benchmarks/results/fleet-analytics-" + port + ".log"), config);
-            instance.start();
-            instances.add(instance);
+            instances.add(OwnServices.start(instance));
         }
         try {
             for (ServicePart instance : instances) {

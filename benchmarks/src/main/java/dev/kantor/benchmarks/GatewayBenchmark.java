@@ -94,8 +94,7 @@ public final class GatewayBenchmark {
             ServicePart service = new ServicePart(name, name.equals("gateway") ? gatewayPort : Ports.any(), endpoints,
                     PlatformConfig.projectRoot().resolve("benchmarks/results/gateway-bench-" + name + ".log"),
                     Map.of("kantor.gateway.demo-users", "*"));
-            service.start();
-            services.add(service);
+            services.add(OwnServices.start(service));
         }
         return services;
     }

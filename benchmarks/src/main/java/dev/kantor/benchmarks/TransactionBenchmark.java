@@ -103,11 +103,7 @@ public final class TransactionBenchmark {
         }
         ServicePart service = new ServicePart("transaction", port, endpoints,
                 PlatformConfig.projectRoot().resolve("benchmarks/results/" + run + ".log"), properties);
-        service.start();
-        // A benchmark stopped by hand (Ctrl-C) must not leave its service behind: in a group of its own it would go on
-        // consuming the next benchmark's requests beside that one's service, and double the load it measures.
-        Thread stopOnExit = new Thread(service::stop);
-        Runtime.getRuntime().addShutdownHook(stopOnExit);
+        OwnServices.start(service);
         service.awaitHealthy(Duration.ofSeconds(90));
         try (KafkaTestClient kafka = new KafkaTestClient(endpoints); OutcomeCollector outcomes = new OutcomeCollector(endpoints)) {
             List<String> accounts = new ArrayList<>();
@@ -199,7 +195,6 @@ public final class TransactionBenchmark {
                     .replaceFirst("\t", "\t" + concurrency + "\t");
         } finally {
             service.stop();
-            Runtime.getRuntime().removeShutdownHook(stopOnExit);
         }
     }
 

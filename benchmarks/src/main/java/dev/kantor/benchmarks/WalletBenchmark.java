@@ -50,7 +50,7 @@ public final class WalletBenchmark {
         int port = Ports.any();
         ServicePart service = new ServicePart("wallet", port, endpoints,
                 PlatformConfig.projectRoot().resolve("benchmarks/results/wallet-" + port + ".log"), Map.of());
-        service.start();
+        OwnServices.start(service);
         try (KafkaTestClient kafka = new KafkaTestClient(endpoints)) {
             service.awaitHealthy(Duration.ofSeconds(90));
             URI base = URI.create("http://127.0.0.1:" + port);
