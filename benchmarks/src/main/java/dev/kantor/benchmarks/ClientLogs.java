@@ -14,6 +14,9 @@ final class ClientLogs {
     }
 
     static void quiet() {
+        // The JDK's own loggers (the HTTP client's) then go to the same log manager instead of warning that it was
+        // touched before it was named.
+        System.setProperty("java.util.logging.manager", "org.jboss.logmanager.LogManager");
         org.jboss.logmanager.Logger.getLogger("").setLevel(Level.INFO);
     }
 }
