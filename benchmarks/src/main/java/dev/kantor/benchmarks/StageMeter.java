@@ -20,6 +20,7 @@ final class StageMeter {
     private static final List<String> STAGES = List.of("decode", "database", "publish", "ack");
     private static final Pattern LINE = Pattern.compile(
             "^kantor_consumer_(stage_seconds|batch_size)_(count|sum)\\{([^}]*)\\} (\\S+)$");
+    private static final Pattern STAGE = Pattern.compile("stage=\"(\\w+)\"");
 
     private final URI metrics;
     private final String channel;
@@ -63,7 +64,7 @@ final class StageMeter {
                 if (!m.matches() || !m.group(3).contains("channel=\"" + channel + "\"")) {
                     continue;
                 }
-                Matcher stage = Pattern.compile("stage=\"(\\w+)\"").matcher(m.group(3));
+                Matcher stage = STAGE.matcher(m.group(3));
                 String key = m.group(1) + "_" + m.group(2) + (stage.find() ? ":" + stage.group(1) : "");
                 values.put(key, Double.parseDouble(m.group(4)));
             }

@@ -67,7 +67,7 @@ public final class KafkaCluster {
      * collector named there replaces G1, which the JVM would otherwise refuse as a conflict.
      */
     static List<String> jvmOptions(String heap, Path gcLog, String extra) {
-        List<String> own = extra == null || extra.isBlank() ? List.of() : List.of(extra.trim().split("\\s+"));
+        List<String> own = ManagedProcess.javaOptions(extra);
         List<String> options = new ArrayList<>(List.of("-Xms" + heap, "-Xmx" + heap));
         if (own.stream().noneMatch(option -> option.matches("-XX:\\+Use\\w+GC"))) {
             options.addAll(List.of("-XX:+UseG1GC", "-XX:MaxGCPauseMillis=20"));

@@ -39,6 +39,11 @@ public final class ManagedProcess {
                 .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     }
 
+    /** JVM options as an environment variable gives them (KANTOR_SERVICE_JAVA_OPTS...): split at white space, none if unset. */
+    public static List<String> javaOptions(String variable) {
+        return variable == null || variable.isBlank() ? List.of() : List.of(variable.trim().split("\\s+"));
+    }
+
     public void start() {
         try {
             Files.createDirectories(workDir);

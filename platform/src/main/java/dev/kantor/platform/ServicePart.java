@@ -158,10 +158,7 @@ public final class ServicePart implements Part {
         }
         // Extra JVM options for every service, after the defaults so that they win (a later -Xmx overrides an earlier
         // one), e.g. a flight recording: KANTOR_SERVICE_JAVA_OPTS="-XX:StartFlightRecording=..."
-        String javaOptions = System.getenv("KANTOR_SERVICE_JAVA_OPTS");
-        if (javaOptions != null && !javaOptions.isBlank()) {
-            command.addAll(List.of(javaOptions.trim().split("\\s+")));
-        }
+        command.addAll(ManagedProcess.javaOptions(System.getenv("KANTOR_SERVICE_JAVA_OPTS")));
         devIdentity().forEach((key, value) -> command.add("-D" + key + "=" + value));
         properties.forEach((key, value) -> command.add("-D" + key + "=" + value));
         if (!nativeMode()) {
