@@ -71,6 +71,19 @@ class OlderReleaseOnNewerSchemaTest {
         assertTrue(refused.getMessage().contains("not resolved locally"), refused.getMessage());
     }
 
+    @Test
+    void everyServiceWithADatabaseCarriesTheSameSetting() throws Exception {
+        String key = "quarkus.flyway.ignore-migration-patterns";
+        for (String service : java.util.List.of("account", "gateway", "wallet")) {
+            Properties properties = new Properties();
+            // Surefire runs in this module's directory: the other services are its siblings.
+            try (InputStream in = Files.newInputStream(Path.of("..", service, "src/main/resources/application.properties"))) {
+                properties.load(in);
+            }
+            assertEquals(serviceSetting(key), properties.getProperty(key), service);
+        }
+    }
+
     private FluentConfiguration flyway() {
         return Flyway.configure().dataSource(endpoints.jdbcUrl(), endpoints.postgresUser(), endpoints.postgresPassword())
                 .schemas(schema).createSchemas(true);
